@@ -1,0 +1,50 @@
+"""Command line: ``python -m paylab release labs/ --out dist/student/`` and friends."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from paylab.errors import PaylabError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``paylab`` command; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="paylab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rel = sub.add_parser("release", help="write student versions of lab notebooks")
+    rel.add_argument("sources", nargs="+", help="lab notebooks or folders holding them")
+    rel.add_argument("--out", default="dist/student", help="output folder (default: %(default)s)")
+
+    tag = sub.add_parser("tag", help="tag solution cells of instructor labs with hide-input")
+    tag.add_argument("notebooks", nargs="+", help="lab notebooks")
+
+    qs = sub.add_parser("questions", help="list a lab's graded questions")
+    qs.add_argument("lab", help="lab id, e.g. lab0")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "release":
+            from paylab.release import release
+
+            for path in release(args.sources, args.out):
+                print(f"wrote {path}")
+        elif args.command == "tag":
+            from paylab.release import tag_solutions
+
+            print(f"tagged {tag_solutions(args.notebooks)} cell(s)")
+        elif args.command == "questions":
+            from paylab.checks import questions
+
+            for q in questions(args.lab):
+                print(f"{q.id:24} {q.points:>2} pt  {q.title}")
+    except PaylabError as exc:
+        print(f"paylab {args.command}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
