@@ -138,3 +138,12 @@ __all__ = [
     "LedgerError",
     "NotFound",
 ]
+
+
+class SimulatedFault(PaylabError):
+    """A fault injected for teaching (``code``: bank_timeout, crash): the outcome is unknown."""
+
+    default_code = "simulated_fault"
+
+
+__all__.append("SimulatedFault")
