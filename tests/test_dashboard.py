@@ -1,0 +1,214 @@
+"""Tests of paylab.dashboard: validation, the numbers of one hand-checked case, monotonicity."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paylab import dashboard as db
+from paylab import methods as pm
+from paylab.errors import InvalidInput, NotFound
+from paylab.money import Money
+
+METHOD_IDS = sorted(pm.CATALOGUE)
+
+methods_st = st.lists(st.sampled_from(METHOD_IDS), min_size=1, max_size=5, unique=True).map(tuple)
+threshold_st = st.floats(min_value=0.01, max_value=1.0, allow_nan=False)
+config_st = st.builds(db.Config, methods=methods_st, auth_policy=st.sampled_from(db.AUTH_POLICIES),
+                      risk_threshold=threshold_st, escrow=st.booleans())
+profile_st = st.sampled_from(list(db.EXAMPLE_PROFILES.values()))
+
+
+# ------------------------------------------------------------------ validation
+@pytest.mark.parametrize("kwargs, field", [
+    ({"methods": ()}, "methods"),
+    ({"methods": ("qr_code", "qr_code")}, "methods"),
+    ({"methods": "qr_code"}, "methods"),
+    ({"auth_policy": "sometimes"}, "auth_policy"),
+    ({"risk_threshold": 0.0}, "risk_threshold"),
+    ({"risk_threshold": 1.5}, "risk_threshold"),
+    ({"risk_threshold": "0.5"}, "risk_threshold"),
+    ({"escrow": 1}, "escrow"),
+])
+def test_config_rejects_bad_input(kwargs, field):
+    with pytest.raises(InvalidInput) as exc:
+        db.Config(**kwargs)
+    assert exc.value.field == field
+
+
+def test_config_unknown_method_is_not_found():
+    with pytest.raises(NotFound) as exc:
+        db.Config(methods=("bitcoin",))
+    assert exc.value.field == "method"
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"orders_per_month": 0}, "orders_per_month"),
+    ({"orders_per_month": 10.5}, "orders_per_month"),
+    ({"average_order": Decimal("-1")}, "average_order"),
+    ({"average_order": 12.5}, "average_order"),
+    ({"margin": Decimal("1")}, "margin"),
+    ({"margin": 0.3}, "margin"),
+    ({"fraud_pressure": 1.2}, "fraud_pressure"),
+    ({"trust_gap": 1.0}, "trust_gap"),
+    ({"cost_of_funds": Decimal("-0.01")}, "cost_of_funds"),
+    ({"markets": {"mars": Decimal(1)}}, "markets"),
+    ({"markets": {"domestic": Decimal("0.5")}}, "markets"),
+    ({"markets": {}}, "markets"),
+    ({"name": ""}, "name"),
+])
+def test_profile_rejects_bad_input(kwargs, field):
+    with pytest.raises(InvalidInput) as exc:
+        db.MerchantProfile(**kwargs)
+    assert exc.value.field == field
+
+
+def test_other_records_validate():
+    with pytest.raises(InvalidInput) as exc:
+        db.AuthEffect(challenge_rate=-0.1, fraud_pass=0.5)
+    assert exc.value.field == "challenge_rate"
+    with pytest.raises(InvalidInput) as exc:
+        db.EscrowEffect(trust_recovered=0.5, hold_days=-1)
+    assert exc.value.field == "hold_days"
+    with pytest.raises(InvalidInput) as exc:
+        db.Assumptions(chargeback_fee=15)
+    assert exc.value.field == "chargeback_fee"
+    with pytest.raises(InvalidInput) as exc:
+        db.Targets(max_cost_per_payment=2.5)
+    assert exc.value.field == "max_cost_per_payment"
+    with pytest.raises(InvalidInput) as exc:
+        db.Targets(min_conversion=1.2)
+    assert exc.value.field == "min_conversion"
+    with pytest.raises(InvalidInput) as exc:
+        db.evaluate("not a config")
+    assert exc.value.field == "config"
+    with pytest.raises(InvalidInput) as exc:
+        db.illustrative_auth("sometimes", db.MerchantProfile())
+    assert exc.value.field == "auth_policy"
+    with pytest.raises(InvalidInput) as exc:
+        db.beta_scores(0, 1)
+    assert exc.value.field == "shape"
+
+
+# ---------------------------------------------------------- worked example by hand
+def test_single_method_domestic_case_by_hand():
+    """One method, one market, no fraud, no friction: every number can be worked by hand."""
+    profile = db.MerchantProfile(name="hand", orders_per_month=1000, average_order=Decimal("100"),
+                                 margin=Decimal("0.20"), fraud_pressure=0.0,
+                                 markets={"domestic": Decimal(1)}, trust_gap=0.0,
+                                 cost_of_funds=Decimal("0.12"))
+    models = db.Models(auth=lambda policy, p: db.AuthEffect(0.0, 1.0),
+                       scores=lambda t: (0.0, 0.0), friction=lambda c: 0.0)
+    out = db.evaluate(db.Config(methods=("qr_code",), auth_policy="none", risk_threshold=1.0),
+                      profile, models)
+    # domestic buyers who prefer QR (0.26) pay; of the other 0.74, the switch rate 0.6 switch
+    assert out.conversion == pytest.approx(0.26 + 0.6 * 0.74)
+    assert out.payments == round(1000 * (0.26 + 0.6 * 0.74))  # 704
+    fees = Money("0.38", "CNY") * 704            # 0.38 % of CNY 100
+    running = Money("500", "CNY")               # one method
+    assert out.cost_per_payment == Money.of((fees + running).amount / 704, "CNY")
+    assert out.fraud_loss == Money("0", "CNY") and out.fraud_loss_bp == 0
+    assert out.settlement_days == 1.0            # QR settles T+1
+    net_daily = Money.of((Money("70400", "CNY") - fees).amount / 30, "CNY")
+    assert out.cash_tied_up == net_daily
+    float_cost = net_daily.scale(Decimal("0.01"))
+    assert out.profit == Money("14080", "CNY") - fees - running - float_cost
+    assert out.mix == {"qr_code": 1.0}
+
+
+def test_coverage_and_mix():
+    profile = db.EXAMPLE_PROFILES["tea"]
+    cov = db.market_coverage(["card_cross_border"], profile)
+    assert cov["cross_border"] == pytest.approx(0.70 + 0.6 * 0.30)
+    assert cov["domestic"] == pytest.approx(0.05 + 0.6 * 0.95)
+    mix = db.method_mix(["platform_balance", "card_cross_border"], profile)
+    assert sum(mix.values()) == pytest.approx(1.0)
+    # b2b buyers find nothing among consumer methods
+    wholesale = db.EXAMPLE_PROFILES["wholesale"]
+    assert db.market_coverage(["qr_code"], wholesale)["b2b"] == 0.0
+
+
+def test_limits_exclude_a_method():
+    """An order above a method's per-payment limit cannot use it (NFC: 1,000 per payment)."""
+    profile = db.MerchantProfile(average_order=Decimal("5000"), markets={"domestic": Decimal(1)})
+    assert db.market_coverage(["prepaid_card"], profile)["domestic"] == 0.0
+    out = db.evaluate(db.Config(methods=("prepaid_card",)), profile)
+    assert out.conversion == 0.0 and out.payments == 0 and out.mix == {}
+
+
+def test_compare_frontier_and_targets():
+    configs = {"default": db.Config(), "escrow": db.Config(escrow=True)}
+    table = db.compare(configs, db.EXAMPLE_PROFILES["marketplace"])
+    assert list(table.index) == ["default", "escrow"]
+    assert table.loc["escrow", "days to cash"] > table.loc["default", "days to cash"]
+    assert list(db.compare([db.Config()]).index) == [db.Config().describe()]
+    with pytest.raises(InvalidInput):
+        db.compare({})
+    fr = db.frontier(db.Config(), thresholds=[0.3, 0.6, 0.9])
+    assert list(fr.index) == [0.3, 0.6, 0.9]
+    assert fr["fraud loss (bp)"].is_monotonic_increasing
+    assert fr["false declines"].is_monotonic_decreasing
+    with pytest.raises(InvalidInput):
+        db.frontier(db.Config(), thresholds=[])
+    out = db.evaluate(db.Config())
+    met = db.targets_met(out, db.Targets(min_conversion=0.5, max_fraud_loss_bp=1.0))
+    assert met == {"conversion": True, "fraud loss (bp)": False}
+    assert db.targets_met(out, db.Targets()) == {}
+    table = db.target_table(out, db.Targets(max_cost_per_payment="100", min_profit=Decimal(10**9)))
+    assert list(table["met"]) == [True, False]
+    with pytest.raises(InvalidInput) as exc:
+        db.targets_met("x", db.Targets())
+    assert exc.value.field == "outcome"
+
+
+# ------------------------------------------------------------------ properties
+@given(config_st, profile_st)
+def test_conversion_is_a_share_and_money_is_money(config, profile):
+    out = db.evaluate(config, profile)
+    assert 0.0 <= out.conversion <= 1.0
+    assert 0.0 <= out.fraud_caught <= 1.0
+    for m in (out.cost_per_payment, out.fraud_loss, out.cash_tied_up, out.profit, out.sales):
+        assert isinstance(m, Money) and m.currency.code == profile.currency
+    assert out.fraud_loss.amount >= 0 and out.cash_tied_up.amount >= 0
+
+
+@given(config_st, profile_st, threshold_st, threshold_st)
+def test_stricter_threshold_never_increases_fraud_loss(config, profile, t1, t2):
+    strict, lax = sorted((t1, t2))
+    a = db.evaluate(replace(config, risk_threshold=strict), profile)
+    b = db.evaluate(replace(config, risk_threshold=lax), profile)
+    assert a.fraud_loss <= b.fraud_loss
+    assert a.false_decline_rate >= b.false_decline_rate
+    assert a.conversion <= b.conversion + 1e-12
+
+
+@given(config_st, profile_st)
+def test_escrow_never_shortens_time_to_cash(config, profile):
+    off = db.evaluate(replace(config, escrow=False), profile)
+    on = db.evaluate(replace(config, escrow=True), profile)
+    assert on.settlement_days >= off.settlement_days
+    assert on.conversion >= off.conversion  # it closes (part of) the trust gap
+
+
+@given(config_st, profile_st)
+def test_stronger_authentication_never_increases_fraud_loss(config, profile):
+    losses = [db.evaluate(replace(config, auth_policy=p), profile).fraud_loss for p in db.AUTH_POLICIES]
+    assert losses[0] >= losses[1] >= losses[2]
+
+
+@given(config_st, profile_st, st.sampled_from(METHOD_IDS))
+def test_offering_one_more_method_never_lowers_conversion(config, profile, extra):
+    if extra in config.methods:
+        return
+    more = replace(config, methods=config.methods + (extra,))
+    assert db.evaluate(more, profile).conversion >= db.evaluate(config, profile).conversion - 1e-12
+
+
+@given(threshold_st)
+def test_beta_scores_are_shares(t):
+    declined, caught = db.beta_scores()(t)
+    assert 0 <= declined <= 1 and 0 <= caught <= 1
