@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 
 import pandas as pd
@@ -39,6 +40,9 @@ __all__ = [
     "Outcome",
     "Targets",
     "DEFAULT_MODELS",
+    "ILLUSTRATIVE_MODELS",
+    "STEPUP_RULES",
+    "stepup_auth",
     "beta_scores",
     "illustrative_auth",
     "illustrative_escrow",
@@ -296,19 +300,65 @@ def illustrative_escrow(profile: MerchantProfile) -> EscrowEffect:
     return EscrowEffect(trust_recovered=1.0, hold_days=7.0)
 
 
+#: How the dashboard's three policies map onto :class:`paylab.auth.stepup.StepUpPolicy` rules.
+STEPUP_RULES = {"none": {}, "risk_based": {"risk_threshold": 45}, "always": {"default_challenge": True}}
+
+
+@lru_cache(maxsize=8)
+def _stepup_rates(n: int, seed: int, challenge_defeat: float) -> Mapping[str, AuthEffect]:
+    from paylab.auth.stepup import StepUpPolicy, evaluate_policies, synthetic_payments
+
+    payments = synthetic_payments(n, seed=seed, fraud_rate=0.2)  # many fraud rows: stable rates
+    genuine = int((~payments["is_fraud"]).sum())
+    policies = [StepUpPolicy(name, **rule) for name, rule in STEPUP_RULES.items()]
+    table = evaluate_policies(policies, payments).set_index("policy")
+    out = {}
+    for name in STEPUP_RULES:
+        row = table.loc[name]
+        through = row["fraud let through"] / row["fraud payments"]
+        # a challenged fraudster still gets through with probability challenge_defeat
+        out[name] = AuthEffect(row["genuine challenged"] / genuine, through + challenge_defeat * (1 - through))
+    return MappingProxyType(out)
+
+
+def stepup_auth(n: int = 20_000, seed: int = 7,
+                challenge_defeat: float = 0.15) -> Callable[[str, MerchantProfile], AuthEffect]:
+    """Authentication effects measured with chapter 4's step-up module (:mod:`paylab.auth.stepup`).
+
+    Replays ``n`` seeded synthetic payments through a never / risk-score >= 45 / always
+    policy and reads the share of genuine payments challenged and of fraud let through.
+    That module assumes a challenge always stops a fraudster; here a challenged fraudster
+    still passes with probability ``challenge_defeat`` (SIM swap, phished codes; illustrative).
+    """
+    _prob(challenge_defeat, "challenge_defeat")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1000:
+        raise InvalidInput("n", "integer >= 1000", "replay at least 1,000 payments")
+
+    def auth(policy: str, profile: MerchantProfile) -> AuthEffect:
+        if policy not in STEPUP_RULES:
+            raise InvalidInput("auth_policy", f"one of {AUTH_POLICIES}", f"unknown policy {policy!r}")
+        return _stepup_rates(n, seed, float(challenge_defeat))[policy]
+
+    auth.__doc__ = f"step-up replay of {n} synthetic payments (seed {seed})"
+    return auth
+
+
 @dataclass(frozen=True)
 class Models:
     """The swappable sub-models of :func:`evaluate` (each a plain function)."""
 
-    auth: Callable[[str, MerchantProfile], AuthEffect] = illustrative_auth
+    auth: Callable[[str, MerchantProfile], AuthEffect] = field(default_factory=stepup_auth)
     scores: Callable[[float], tuple[float, float]] = field(default_factory=beta_scores)
     friction: Callable[[float], float] = illustrative_friction
     escrow: Callable[[MerchantProfile], EscrowEffect] = illustrative_escrow
     assumptions: Assumptions = field(default_factory=Assumptions)
-    source: str = "illustrative parametric sub-models"
+    source: str = "step-up replay (paylab.auth.stepup) + illustrative parametric sub-models"
 
 
+#: The book's default: the step-up policy of chapter 4, illustrative curves for the rest.
 DEFAULT_MODELS = Models()
+#: Every sub-model illustrative and parametric (no replay), for comparison.
+ILLUSTRATIVE_MODELS = Models(auth=illustrative_auth, source="illustrative parametric sub-models")
 
 
 # ----------------------------------------------------------------------- outcome
