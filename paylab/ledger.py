@@ -1,0 +1,438 @@
+"""The books: a double-entry ledger on SQLite, amounts in integer minor units.
+
+Every movement of money is a :class:`JournalEntry` of two or more
+:class:`Posting` lines that sum to zero in each currency, so money is never
+created or lost inside the books. The sign convention is **debit-positive**:
+a posting's amount is positive for a debit and negative for a credit, and an
+account's balance is the sum of its postings. Asset and expense accounts
+therefore normally show a positive balance, liability, equity and revenue
+accounts a negative one (a "credit balance"); :meth:`Ledger.trial_balance`
+also shows the usual debit and credit columns.
+
+:class:`Ledger` keeps the books in SQLite (the standard library ``sqlite3``):
+``Ledger()`` lives in memory, ``Ledger("books.db")`` is a file that survives
+the process. Each :meth:`Ledger.post` and each :meth:`Ledger.post_many` is one
+SQLite transaction, so a failure, or the process dying half way, leaves either
+the whole entry (or batch) or nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from paylab.errors import CurrencyMismatch, InvalidInput, LedgerError
+from paylab.money import Currency, Money, currency
+
+__all__ = [
+    "ACCOUNT_TYPES",
+    "NORMAL_SIDE",
+    "Posting",
+    "JournalEntry",
+    "Ledger",
+]
+
+#: The five account types of double-entry bookkeeping.
+ACCOUNT_TYPES = ("asset", "liability", "equity", "revenue", "expense")
+
+#: Which side an account type normally carries its balance on.
+NORMAL_SIDE = {"asset": "debit", "expense": "debit",
+               "liability": "credit", "equity": "credit", "revenue": "credit"}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    currency TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY,
+    memo TEXT NOT NULL DEFAULT '',
+    ref TEXT,
+    at REAL
+);
+CREATE TABLE IF NOT EXISTS postings (
+    entry_id INTEGER NOT NULL REFERENCES entries(id),
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    amount INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS postings_account ON postings(account_id);
+CREATE INDEX IF NOT EXISTS postings_entry ON postings(entry_id);
+CREATE INDEX IF NOT EXISTS entries_ref ON entries(ref);
+"""
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One line of a journal entry: ``amount`` > 0 debits ``account``, < 0 credits it."""
+
+    account: str
+    amount: Money
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.account, str) or not self.account.strip():
+            raise InvalidInput("account", "non-empty string", "a posting needs an account name")
+        if not isinstance(self.amount, Money):
+            raise InvalidInput("amount", "must be Money",
+                               f"a posting amount must be Money, not {type(self.amount).__name__}")
+        if self.amount.is_zero():
+            raise InvalidInput("amount", "non-zero", f"posting to {self.account!r} has a zero amount")
+
+    @property
+    def side(self) -> str:
+        """``"debit"`` or ``"credit"``."""
+        return "debit" if self.amount.amount > 0 else "credit"
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """A balanced set of postings: at least two lines, summing to zero in each currency."""
+
+    postings: tuple[Posting, ...]
+    memo: str = ""
+    ref: str | None = None
+    at: float | None = None
+    _sums: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        postings = self.postings
+        if not isinstance(postings, tuple):
+            try:
+                postings = tuple(postings)
+            except TypeError:
+                raise InvalidInput("postings", "a sequence of Posting",
+                                   "postings must be a sequence of Posting") from None
+            object.__setattr__(self, "postings", postings)
+        if len(postings) < 2:
+            raise LedgerError("a journal entry needs at least two postings (double entry)",
+                              field="postings", rule="at least two postings")
+        sums: dict[str, int] = defaultdict(int)
+        for p in postings:
+            if not isinstance(p, Posting):
+                raise InvalidInput("postings", "a sequence of Posting",
+                                   f"every line must be a Posting, not {type(p).__name__}")
+            sums[p.amount.currency.code] += p.amount.minor_units
+        off = {c: s for c, s in sums.items() if s != 0}
+        if off:
+            what = ", ".join(f"{c} {Money.from_minor(s, c).amount:+}" for c, s in sorted(off.items()))
+            raise LedgerError(f"entry does not balance: debits minus credits is {what}",
+                              field="postings", rule="sum to zero per currency",
+                              code="unbalanced")
+        if not isinstance(self.memo, str):
+            raise InvalidInput("memo", "string", "memo must be a string")
+        if self.ref is not None and not isinstance(self.ref, str):
+            raise InvalidInput("ref", "string or None", "ref must be a string or None")
+        if self.at is not None:
+            if isinstance(self.at, bool) or not isinstance(self.at, (int, float)) or not math.isfinite(self.at):
+                raise InvalidInput("at", "epoch seconds", "at must be finite epoch seconds (or None)")
+            object.__setattr__(self, "at", float(self.at))
+        self._sums.update(sums)
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        return tuple(sorted(self._sums))
+
+    def total_debits(self, currency_code: str) -> Money:
+        """The sum of the debit lines in one currency (equal to the credits)."""
+        cur = currency(currency_code)
+        units = sum(p.amount.minor_units for p in self.postings
+                    if p.amount.currency == cur and p.amount.amount > 0)
+        return Money.from_minor(units, cur)
+
+
+class Ledger:
+    """A double-entry ledger stored in SQLite (``":memory:"`` or a file path).
+
+    ``clock`` (a zero-argument callable returning epoch seconds) dates entries
+    that arrive without ``at``; without a clock such entries stay undated.
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, clock: Callable[[], float] | None = None) -> None:
+        if not isinstance(path, (str, Path)):
+            raise InvalidInput("path", "str or Path", "path must be ':memory:' or a file path")
+        if clock is not None and not callable(clock):
+            raise InvalidInput("clock", "callable", "clock must be a zero-argument callable")
+        self.path = str(path)
+        self.clock = clock
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"cannot open ledger at {self.path!r}: {exc}", field="path",
+                              rule="openable SQLite file") from None
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._accounts: dict[str, tuple[int, str, Currency]] = {}
+        for aid, name, typ, cur in self._db.execute("SELECT id, name, type, currency FROM accounts"):
+            self._accounts[name] = (aid, typ, currency(cur))
+
+    # --- accounts ----------------------------------------------------------------
+    def open_account(self, name: str, type: str, currency_code: str | Currency) -> str:
+        """Open an account (idempotent for the same type and currency); returns its name."""
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput("name", "non-empty string", "an account needs a name")
+        if type not in ACCOUNT_TYPES:
+            raise InvalidInput("type", f"one of {', '.join(ACCOUNT_TYPES)}",
+                               f"unknown account type {type!r}; use one of {', '.join(ACCOUNT_TYPES)}")
+        cur = currency(currency_code)
+        known = self._accounts.get(name)
+        if known is not None:
+            if known[1] != type or known[2] != cur:
+                raise LedgerError(f"account {name!r} is already open as {known[1]} in {known[2].code}",
+                                  field="name", rule="one type and currency per account",
+                                  code="account_conflict")
+            return name
+        cursor = self._db.execute("INSERT INTO accounts(name, type, currency) VALUES (?, ?, ?)",
+                                  (name, type, cur.code))
+        self._accounts[name] = (cursor.lastrowid, type, cur)
+        return name
+
+    def has_account(self, name: str) -> bool:
+        return name in self._accounts
+
+    def account(self, name: str) -> tuple[str, Currency]:
+        """``(type, currency)`` of an open account; ``LedgerError`` if it is not open."""
+        try:
+            _, typ, cur = self._accounts[name]
+        except (KeyError, TypeError):
+            raise LedgerError(f"unknown account {name!r}: open it first", field="account",
+                              rule="account must be open", code="unknown_account") from None
+        return typ, cur
+
+    def accounts(self) -> pd.DataFrame:
+        """All accounts: name (index), type, currency, normal side."""
+        rows = [{"account": n, "type": t, "currency": c.code, "normal side": NORMAL_SIDE[t]}
+                for n, (_, t, c) in sorted(self._accounts.items(), key=lambda kv: kv[1][0])]
+        frame = pd.DataFrame(rows, columns=["account", "type", "currency", "normal side"])
+        return frame.set_index("account")
+
+    # --- posting -----------------------------------------------------------------
+    def _rows(self, entry: JournalEntry) -> list[tuple[int, int]]:
+        if not isinstance(entry, JournalEntry):
+            raise InvalidInput("entry", "must be a JournalEntry",
+                               f"post() takes a JournalEntry, not {type(entry).__name__}")
+        rows = []
+        for p in entry.postings:
+            try:
+                aid, _, cur = self._accounts[p.account]
+            except KeyError:
+                raise LedgerError(f"unknown account {p.account!r}: open it first", field="account",
+                                  rule="account must be open", code="unknown_account") from None
+            if p.amount.currency != cur:
+                raise CurrencyMismatch("amount", "posting currency equals the account's currency",
+                                       f"account {p.account!r} is kept in {cur.code}, "
+                                       f"the posting is in {p.amount.currency.code}")
+            rows.append((aid, p.amount.minor_units))
+        return rows
+
+    def _write(self, entry: JournalEntry, rows: list[tuple[int, int]]) -> int:
+        at = entry.at if entry.at is not None else (float(self.clock()) if self.clock else None)
+        cursor = self._db.execute("INSERT INTO entries(memo, ref, at) VALUES (?, ?, ?)",
+                                  (entry.memo, entry.ref, at))
+        eid = cursor.lastrowid
+        self._db.executemany("INSERT INTO postings(entry_id, account_id, amount) VALUES (?, ?, ?)",
+                             [(eid, aid, amt) for aid, amt in rows])
+        return eid
+
+    def post(self, entry: JournalEntry) -> int:
+        """Write one balanced entry atomically; returns its id."""
+        rows = self._rows(entry)
+        self._begin()
+        try:
+            eid = self._write(entry, rows)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return eid
+
+    def post_many(self, entries: Iterable[JournalEntry], *, _after_each: Callable[[int], None] | None = None
+                  ) -> list[int]:
+        """Write a batch of entries in one transaction: all of them or none; returns their ids."""
+        entries = list(entries)
+        checked = [(e, self._rows(e)) for e in entries]
+        self._begin()
+        ids = []
+        try:
+            for i, (entry, rows) in enumerate(checked):
+                ids.append(self._write(entry, rows))
+                if _after_each is not None:  # test hook: lets a crash test die mid-batch
+                    _after_each(i)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return ids
+
+    def post_minor_batch(self, lines: Sequence[tuple[int, str, int]], *, memos: Sequence[str],
+                         refs: Sequence[str | None], at: float | None = None) -> list[int]:
+        """Fast path for engines: entries given as ``(entry_index, account, minor_units)`` lines.
+
+        Checks the same rules as :meth:`post` (open accounts, each entry at least two lines
+        summing to zero per currency) on plain integers, then writes everything in one
+        transaction with ``executemany``.
+        """
+        if len(memos) != len(refs):
+            raise InvalidInput("refs", "one per memo", "memos and refs must have the same length")
+        n = len(memos)
+        sums: dict[tuple[int, str], int] = defaultdict(int)
+        counts = [0] * n
+        rows = []
+        for idx, name, units in lines:
+            if not 0 <= idx < n:
+                raise InvalidInput("lines", "entry index in range", f"entry index {idx} out of range")
+            try:
+                aid, _, cur = self._accounts[name]
+            except KeyError:
+                raise LedgerError(f"unknown account {name!r}: open it first", field="account",
+                                  rule="account must be open", code="unknown_account") from None
+            if isinstance(units, bool) or not isinstance(units, int) or units == 0:
+                raise InvalidInput("amount", "non-zero int minor units",
+                                   f"line for {name!r} must carry non-zero integer minor units")
+            sums[(idx, cur.code)] += units
+            counts[idx] += 1
+            rows.append((idx, aid, units))
+        if any(c < 2 for c in counts):
+            raise LedgerError("a journal entry needs at least two postings (double entry)",
+                              field="postings", rule="at least two postings")
+        bad = [k for k, s in sums.items() if s != 0]
+        if bad:
+            raise LedgerError(f"entry {bad[0][0]} does not balance in {bad[0][1]}", field="postings",
+                              rule="sum to zero per currency", code="unbalanced")
+        when = at if at is not None else (float(self.clock()) if self.clock else None)
+        self._begin()
+        try:
+            first = self._db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM entries").fetchone()[0]
+            self._db.executemany("INSERT INTO entries(id, memo, ref, at) VALUES (?, ?, ?, ?)",
+                                 [(first + i, memos[i], refs[i], when) for i in range(n)])
+            self._db.executemany("INSERT INTO postings(entry_id, account_id, amount) VALUES (?, ?, ?)",
+                                 [(first + i, a, u) for i, a, u in rows])
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return list(range(first, first + n))
+
+    def _begin(self) -> None:
+        if self._db.in_transaction:
+            raise LedgerError("another write is still open on this ledger", field="entry",
+                              rule="one transaction at a time")
+        self._db.execute("BEGIN IMMEDIATE")
+
+    # --- reading -----------------------------------------------------------------
+    def balance(self, account: str, at: float | None = None) -> Money:
+        """Debit-positive balance (sum of postings) of ``account``, optionally as of time ``at``.
+
+        Liability, equity and revenue accounts normally come out negative (a credit balance).
+        Undated entries count at every ``at``.
+        """
+        typ, cur = self.account(account)
+        aid = self._accounts[account][0]
+        if at is None:
+            (units,) = self._db.execute("SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account_id = ?",
+                                        (aid,)).fetchone()
+        else:
+            if isinstance(at, bool) or not isinstance(at, (int, float)):
+                raise InvalidInput("at", "epoch seconds", "at must be epoch seconds")
+            (units,) = self._db.execute(
+                "SELECT COALESCE(SUM(p.amount), 0) FROM postings p JOIN entries e ON e.id = p.entry_id "
+                "WHERE p.account_id = ? AND (e.at IS NULL OR e.at <= ?)", (aid, float(at))).fetchone()
+        return Money.from_minor(int(units), cur)
+
+    def balances_minor(self) -> dict[str, int]:
+        """Every account's debit-positive balance in minor units (zero for unused accounts)."""
+        by_id = dict(self._db.execute("SELECT account_id, SUM(amount) FROM postings GROUP BY account_id"))
+        return {name: int(by_id.get(aid, 0)) for name, (aid, _, _) in self._accounts.items()}
+
+    def trial_balance(self) -> pd.DataFrame:
+        """One row per account: type, currency, debit and credit columns, debit-positive balance.
+
+        The ``balance`` column sums to zero in each currency when the books are sound.
+        """
+        bal = self.balances_minor()
+        rows = []
+        for name, (_, typ, cur) in sorted(self._accounts.items(), key=lambda kv: kv[1][0]):
+            units = bal[name]
+            amount = Money.from_minor(units, cur).amount
+            rows.append({"account": name, "type": typ, "currency": cur.code,
+                         "debit": amount if units > 0 else Decimal(0).quantize(cur.quantum),
+                         "credit": -amount if units < 0 else Decimal(0).quantize(cur.quantum),
+                         "balance": amount})
+        cols = ["account", "type", "currency", "debit", "credit", "balance"]
+        return pd.DataFrame(rows, columns=cols).set_index("account")
+
+    def entries(self, account: str | None = None, ref: str | None = None) -> pd.DataFrame:
+        """Posting lines (one row each) with their entry id, time, ref and memo; filter by
+        ``account`` (entries touching it, all their lines) and/or ``ref``."""
+        sql = ("SELECT e.id, e.at, e.ref, e.memo, a.name, a.currency, p.amount FROM postings p "
+               "JOIN entries e ON e.id = p.entry_id JOIN accounts a ON a.id = p.account_id")
+        where, args = [], []
+        if account is not None:
+            self.account(account)
+            where.append("e.id IN (SELECT entry_id FROM postings WHERE account_id = ?)")
+            args.append(self._accounts[account][0])
+        if ref is not None:
+            where.append("e.ref = ?")
+            args.append(ref)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.id, p.rowid"
+        rows = []
+        for eid, at, r, memo, name, cur, units in self._db.execute(sql, args):
+            c = currency(cur)
+            amount = Money.from_minor(int(units), c).amount
+            rows.append({"entry": eid, "at": at, "ref": r, "memo": memo, "account": name,
+                         "currency": cur, "debit": amount if units > 0 else None,
+                         "credit": -amount if units < 0 else None, "amount": amount})
+        cols = ["entry", "at", "ref", "memo", "account", "currency", "debit", "credit", "amount"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def entry_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+    def check_invariants(self) -> None:
+        """Raise ``LedgerError`` unless every entry sums to zero per currency, has two or more
+        lines, and the trial balance sums to zero per currency."""
+        bad = self._db.execute(
+            "SELECT p.entry_id, a.currency, SUM(p.amount) FROM postings p JOIN accounts a "
+            "ON a.id = p.account_id GROUP BY p.entry_id, a.currency HAVING SUM(p.amount) != 0 LIMIT 1"
+        ).fetchone()
+        if bad:
+            raise LedgerError(f"entry {bad[0]} does not balance in {bad[1]} (off by {bad[2]} minor units)",
+                              field="entries", rule="every entry sums to zero", code="unbalanced")
+        short = self._db.execute(
+            "SELECT e.id FROM entries e LEFT JOIN postings p ON p.entry_id = e.id GROUP BY e.id "
+            "HAVING COUNT(p.entry_id) < 2 LIMIT 1").fetchone()
+        if short:
+            raise LedgerError(f"entry {short[0]} has fewer than two postings", field="entries",
+                              rule="at least two postings")
+        for cur, total in self._db.execute(
+                "SELECT a.currency, SUM(p.amount) FROM postings p JOIN accounts a ON a.id = p.account_id "
+                "GROUP BY a.currency"):
+            if total != 0:
+                raise LedgerError(f"trial balance in {cur} is off by {total} minor units",
+                                  field="trial_balance", rule="sums to zero per currency",
+                                  code="unbalanced")
+
+    def close(self) -> None:
+        """Close the database connection (a file ledger can be reopened later)."""
+        self._db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Ledger({self.path!r}, accounts={len(self._accounts)})"
+

@@ -1,0 +1,260 @@
+"""Posting rules: which journal entry each payment event writes to the books.
+
+These pure functions build :class:`paylab.ledger.JournalEntry` objects. The
+object-level gateway (``paylab.flow``), the vectorized batch engine
+(``paylab.batch``) and settlement (``paylab.settlement``) all use them, so the
+engines agree by construction.
+
+The books are the **payment platform's** books, debit-positive (a debit is a
+positive amount, a credit a negative one). Standard accounts, one set per
+currency ``CUR`` (see :func:`accounts_for`):
+
+===================================  =========  ==============================================
+name                                 type       what it holds
+===================================  =========  ==============================================
+``customer:{customer_id}:{CUR}``     liability  the customer's funds held by the platform
+                                                (wallet / platform balance / prepaid value)
+``merchant:{merchant_id}:receivable  liability  what the platform owes the merchant (the
+:{CUR}``                                        merchant's receivable), paid out at settlement
+``clearing:{CUR}``                   asset      the platform's settlement account at the
+                                                clearing bank: money from a customer's bank
+                                                or card arrives here, payouts leave from here
+``escrow:{CUR}``                     liability  buyers' money held in guaranteed (escrow)
+                                                trades until the buyer confirms receipt
+``revenue:fees:{CUR}``               revenue    fees charged to merchants
+===================================  =========  ==============================================
+
+Money goes **customer → clearing → merchant receivable, fee to revenue**.
+Where the customer's money comes from is the ``funding`` argument:
+
+* ``"stored"`` — paid from funds the platform already holds for the customer
+  (a wallet or platform balance, a prepaid card): the customer's liability
+  account is debited.
+* ``"external"`` — paid from the customer's bank account or card: the money
+  arrives through the clearing system, so ``clearing`` is debited.
+
+A refund returns money the same way it came; the merchant's fee is **not**
+returned (the merchant bears it, as with most processors today). A payout
+moves what the platform owes a merchant out through clearing to the
+merchant's bank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paylab import methods as _methods
+from paylab.errors import CurrencyMismatch, InvalidInput
+from paylab.ledger import JournalEntry, Ledger, Posting
+from paylab.money import Money, currency
+
+__all__ = [
+    "FUNDING",
+    "StandardAccounts",
+    "accounts_for",
+    "customer_account",
+    "merchant_account",
+    "clearing_account",
+    "escrow_account",
+    "fee_account",
+    "account_type",
+    "open_accounts",
+    "funding_for",
+    "capture",
+    "refund",
+    "escrow_hold",
+    "escrow_release",
+    "escrow_refund",
+    "payout",
+    "top_up",
+]
+
+#: How a payment is funded: from stored customer funds, or from outside through clearing.
+FUNDING = ("stored", "external")
+
+
+def _id(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value or ":" in value or value != value.strip():
+        raise InvalidInput(field, "non-empty string without ':' or surrounding spaces",
+                           f"{field} must be a plain non-empty id string, got {value!r}")
+    return value
+
+
+def customer_account(customer_id: str, currency_code: str) -> str:
+    """``customer:{id}:{CUR}`` — the customer's funds held by the platform (liability)."""
+    return f"customer:{_id(customer_id, 'customer_id')}:{currency(currency_code).code}"
+
+
+def merchant_account(merchant_id: str, currency_code: str) -> str:
+    """``merchant:{id}:receivable:{CUR}`` — what the platform owes the merchant (liability)."""
+    return f"merchant:{_id(merchant_id, 'merchant_id')}:receivable:{currency(currency_code).code}"
+
+
+def clearing_account(currency_code: str) -> str:
+    """``clearing:{CUR}`` — the platform's settlement account at the clearing bank (asset)."""
+    return f"clearing:{currency(currency_code).code}"
+
+
+def escrow_account(currency_code: str) -> str:
+    """``escrow:{CUR}`` — buyers' funds held in guaranteed trades (liability)."""
+    return f"escrow:{currency(currency_code).code}"
+
+
+def fee_account(currency_code: str) -> str:
+    """``revenue:fees:{CUR}`` — fees charged to merchants (revenue)."""
+    return f"revenue:fees:{currency(currency_code).code}"
+
+
+def account_type(name: str) -> str:
+    """The account type a standard account name implies (``LedgerError``-free lookup)."""
+    if not isinstance(name, str):
+        raise InvalidInput("name", "string", "an account name is a string")
+    head = name.split(":", 1)[0]
+    types = {"customer": "liability", "merchant": "liability", "clearing": "asset",
+             "escrow": "liability", "revenue": "revenue"}
+    if head not in types:
+        raise InvalidInput("name", "a standard account name",
+                           f"{name!r} is not one of the standard accounts (customer:, merchant:, "
+                           "clearing:, escrow:, revenue:)")
+    return types[head]
+
+
+@dataclass(frozen=True)
+class StandardAccounts:
+    """The standard account names for one merchant, one customer and one currency."""
+
+    customer: str
+    merchant: str
+    clearing: str
+    escrow: str
+    fees: str
+    currency: str
+
+    def names(self) -> tuple[str, ...]:
+        return (self.customer, self.merchant, self.clearing, self.escrow, self.fees)
+
+    def payer(self, funding: str) -> str:
+        """The account a payment is taken from: the customer's (stored) or clearing (external)."""
+        return self.customer if _funding(funding) == "stored" else self.clearing
+
+
+def accounts_for(merchant_id: str, customer_id: str, currency_code: str = "CNY") -> StandardAccounts:
+    """The standard accounts a payment between this customer and merchant touches."""
+    code = currency(currency_code).code
+    return StandardAccounts(customer=customer_account(customer_id, code),
+                            merchant=merchant_account(merchant_id, code),
+                            clearing=clearing_account(code), escrow=escrow_account(code),
+                            fees=fee_account(code), currency=code)
+
+
+def open_accounts(ledger: Ledger, accounts: StandardAccounts) -> StandardAccounts:
+    """Open (idempotently) every standard account in ``accounts`` on ``ledger``."""
+    for name in accounts.names():
+        ledger.open_account(name, account_type(name), accounts.currency)
+    return accounts
+
+
+def funding_for(method: str | _methods.PaymentMethod) -> str:
+    """``"stored"`` for methods paid from funds the platform holds (wallets, platform balance,
+    prepaid value), ``"external"`` for bank and card methods paid through clearing."""
+    m = _methods.get(method)
+    if m.funding == "stored_value" or "payment platform" in m.funds_held_by:
+        return "stored"
+    return "external"
+
+
+# --- the posting rules -----------------------------------------------------------------
+def _funding(funding: str) -> str:
+    if funding not in FUNDING:
+        raise InvalidInput("funding", f"one of {', '.join(FUNDING)}",
+                           f"funding must be 'stored' or 'external', not {funding!r}")
+    return funding
+
+
+def _positive(amount: Money, field: str = "amount") -> Money:
+    if not isinstance(amount, Money):
+        raise InvalidInput(field, "must be Money", f"{field} must be Money, not {type(amount).__name__}")
+    if amount.amount <= 0:
+        raise InvalidInput(field, "positive", f"{field} must be positive, got {amount}")
+    return amount
+
+
+def _fee(amount: Money, fee: Money) -> Money:
+    if not isinstance(fee, Money):
+        raise InvalidInput("fee", "must be Money", f"fee must be Money, not {type(fee).__name__}")
+    if fee.currency != amount.currency:
+        raise CurrencyMismatch("fee", "same currency as amount",
+                               f"fee is in {fee.currency.code}, the amount in {amount.currency.code}")
+    if fee.amount < 0 or fee > amount:
+        raise InvalidInput("fee", "0 <= fee <= amount", f"fee {fee} must be between 0 and {amount}")
+    return fee
+
+
+def _entry(lines: list[tuple[str, Money]], memo: str, ref: str | None, at: float | None) -> JournalEntry:
+    return JournalEntry(tuple(Posting(a, m) for a, m in lines if not m.is_zero()), memo=memo, ref=ref, at=at)
+
+
+def capture(customer_account: str, clearing: str, merchant_receivable: str, fee_revenue: str,
+            amount: Money, fee: Money, *, funding: str = "stored", ref: str | None = None,
+            at: float | None = None, memo: str = "capture") -> JournalEntry:
+    """A captured payment: the payer's account is debited ``amount``; the merchant's receivable
+    is credited ``amount - fee`` and fee revenue ``fee`` (three lines; two when the fee is 0)."""
+    _positive(amount)
+    _fee(amount, fee)
+    payer = customer_account if _funding(funding) == "stored" else clearing
+    return _entry([(payer, amount), (merchant_receivable, -(amount - fee)), (fee_revenue, -fee)],
+                  memo, ref, at)
+
+
+def refund(customer_account: str, clearing: str, merchant_receivable: str, amount: Money, *,
+           funding: str = "stored", ref: str | None = None, at: float | None = None,
+           memo: str = "refund") -> JournalEntry:
+    """A refund of ``amount``: the merchant's receivable is debited and the money goes back the
+    way it came (to the customer's funds, or out through clearing). The fee is not returned."""
+    _positive(amount)
+    payer = customer_account if _funding(funding) == "stored" else clearing
+    return _entry([(merchant_receivable, amount), (payer, -amount)], memo, ref, at)
+
+
+def escrow_hold(customer_account: str, clearing: str, escrow: str, amount: Money, *,
+                funding: str = "stored", ref: str | None = None, at: float | None = None,
+                memo: str = "escrow hold") -> JournalEntry:
+    """The buyer pays into escrow (担保交易): the payer is debited, escrow credited."""
+    _positive(amount)
+    payer = customer_account if _funding(funding) == "stored" else clearing
+    return _entry([(payer, amount), (escrow, -amount)], memo, ref, at)
+
+
+def escrow_release(escrow: str, merchant_receivable: str, fee_revenue: str, amount: Money,
+                   fee: Money, *, ref: str | None = None, at: float | None = None,
+                   memo: str = "escrow release") -> JournalEntry:
+    """The buyer confirms receipt (or the auto-confirm period ends): escrow is debited, the
+    merchant's receivable credited ``amount - fee`` and fee revenue ``fee``."""
+    _positive(amount)
+    _fee(amount, fee)
+    return _entry([(escrow, amount), (merchant_receivable, -(amount - fee)), (fee_revenue, -fee)],
+                  memo, ref, at)
+
+
+def escrow_refund(escrow: str, customer_account: str, clearing: str, amount: Money, *,
+                  funding: str = "stored", ref: str | None = None, at: float | None = None,
+                  memo: str = "escrow refund") -> JournalEntry:
+    """A dispute or cancellation before release: escrow returns ``amount`` to the payer."""
+    _positive(amount)
+    payer = customer_account if _funding(funding) == "stored" else clearing
+    return _entry([(escrow, amount), (payer, -amount)], memo, ref, at)
+
+
+def payout(merchant_receivable: str, clearing: str, amount: Money, *, ref: str | None = None,
+           at: float | None = None, memo: str = "payout") -> JournalEntry:
+    """Settlement pays the merchant: the receivable is debited, clearing credited (cash leaves)."""
+    _positive(amount)
+    return _entry([(merchant_receivable, amount), (clearing, -amount)], memo, ref, at)
+
+
+def top_up(customer_account: str, clearing: str, amount: Money, *, ref: str | None = None,
+           at: float | None = None, memo: str = "top-up") -> JournalEntry:
+    """The customer loads a wallet from a bank: clearing is debited (cash in), the customer's
+    funds credited (the platform now owes the customer more)."""
+    _positive(amount)
+    return _entry([(clearing, amount), (customer_account, -amount)], memo, ref, at)
