@@ -212,3 +212,44 @@ def test_offering_one_more_method_never_lowers_conversion(config, profile, extra
 def test_beta_scores_are_shares(t):
     declined, caught = db.beta_scores()(t)
     assert 0 <= declined <= 1 and 0 <= caught <= 1
+
+
+# ------------------------------------------------------------ step-up, plots, widget
+def test_stepup_auth_reads_the_replay_of_chapter_4():
+    from paylab.auth.stepup import StepUpPolicy, evaluate_policies, synthetic_payments
+
+    auth = db.stepup_auth(n=2000, seed=3, challenge_defeat=0.0)
+    payments = synthetic_payments(2000, seed=3, fraud_rate=0.2)
+    table = evaluate_policies([StepUpPolicy("r", risk_threshold=45)], payments).iloc[0]
+    effect = auth("risk_based", db.MerchantProfile())
+    assert effect.fraud_pass == pytest.approx(table["fraud let through"] / table["fraud payments"])
+    assert effect.challenge_rate == pytest.approx(table["genuine challenged"] / (~payments["is_fraud"]).sum())
+    assert auth("none", db.MerchantProfile()) == db.AuthEffect(0.0, 1.0)
+    assert db.stepup_auth(n=2000, seed=3, challenge_defeat=0.5)("always", db.MerchantProfile()).fraud_pass == 0.5
+    with pytest.raises(InvalidInput) as exc:
+        auth("sometimes", db.MerchantProfile())
+    assert exc.value.field == "auth_policy"
+    with pytest.raises(InvalidInput) as exc:
+        db.stepup_auth(challenge_defeat=2)
+    assert exc.value.field == "challenge_defeat"
+    with pytest.raises(InvalidInput) as exc:
+        db.stepup_auth(n=10)
+    assert exc.value.field == "n"
+
+
+def test_plots_and_widget_show_the_default_state():
+    from paylab.plots import dashboard as pd_
+    from paylab.widgets import dashboard as wd
+
+    table = pd_.default_table()
+    assert list(table.index) == list(pd_.DEFAULT_DESIGNS)
+    assert pd_.compare_plot(table).axes[0].get_title() == "conversion"
+    assert "illustrative" in pd_.frontier_plot().axes[0].get_title()
+    w = wd.dashboard(targets=db.Targets(min_conversion=0.5))
+    shown = w.children[1].value
+    assert "conversion" in shown and "✔" in shown
+    controls = w.children[0].children
+    controls[1].children[0].value = "always"  # the authentication toggle
+    assert w.children[1].value != shown
+    controls[0].children[1].value = ()
+    assert "at least one" in w.children[1].value
