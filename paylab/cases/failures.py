@@ -1,0 +1,254 @@
+"""Lessons from failure: a breach replay, growth without risk control, poor experience, compliance.
+
+Four small cost models for the four kinds of failure the source book names:
+
+* :func:`breach_replay` — card data leaks; fraudsters use the cards in a wave
+  over the following days until issuers block them. Tokenization makes the
+  leaked data useless outside the merchant; step-up challenges stop most uses.
+* :func:`growth_without_risk_control` — volume grows fast, fraudsters find the
+  platform and their share grows faster; without controls losses outgrow the margin.
+* :func:`experience_loss` — payment failures, slowness and extra steps make
+  buyers leave, some of them for good.
+* :func:`compliance_cost` — expected fines and suspension when compliance is
+  skipped, against the cost of a compliance programme.
+
+Every number in the ``Params`` records is **illustrative**, not a measured incident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import numpy as np
+import pandas as pd
+
+from paylab.cases import _validate as v
+from paylab.money import Money
+
+__all__ = ["BreachParams", "breach_replay", "compare_breach_defences", "GrowthParams",
+           "growth_without_risk_control", "ExperienceParams", "experience_loss",
+           "ComplianceParams", "compliance_cost", "compare_compliance"]
+
+
+@dataclass(frozen=True)
+class BreachParams:
+    """A card-data breach (illustrative values)."""
+
+    leaked_cards: int = 50_000          # card records stolen
+    days: int = 30                      # days replayed
+    usable_share: float = 0.6           # records complete enough to use (PAN, expiry, CVV)
+    uses_per_card: float = 1.5          # fraud attempts per usable card over the wave
+    peak_day: float = 4.0               # the wave peaks this many days after the leak
+    spread_days: float = 3.0            # width of the wave (days)
+    detection_day: int = 7              # day the breach is found: issuers start blocking cards
+    block_per_day: float = 0.35         # share of still-open cards blocked each day after detection
+    mean_fraud_minor: int = 40000       # mean fraud amount (CNY 400.00)
+    currency: str = "CNY"
+    token_coverage: float = 0.9         # with tokenization: share of leaked records that are tokens only
+    stepup_catch: float = 0.85          # with step-up: share of fraud attempts stopped by a challenge
+
+    def validate(self) -> BreachParams:
+        for name in ("leaked_cards", "days", "detection_day", "mean_fraud_minor"):
+            v.count(getattr(self, name), name)
+        v.count(self.days, "days", 1)
+        for name in ("usable_share", "block_per_day", "token_coverage", "stepup_catch"):
+            v.prob(getattr(self, name), name)
+        for name in ("uses_per_card", "peak_day", "spread_days"):
+            v.nonneg(getattr(self, name), name)
+        Money.zero(self.currency)
+        return self
+
+
+def breach_replay(params: BreachParams = BreachParams(), *, tokenization: bool = False,
+                  step_up: bool = False, seed: int = 0) -> pd.DataFrame:
+    """Day by day after the leak: fraud attempts, successful frauds, loss (minor units) and cumulative loss.
+
+    Attempts follow a bell-shaped wave (peak ``peak_day``, width ``spread_days``)
+    over the usable cards still open; after ``detection_day`` a share
+    ``block_per_day`` of open cards is blocked each day. Counts are Poisson,
+    amounts exponential around the mean (seeded).
+    """
+    params.validate()
+    rng = np.random.default_rng(seed)
+    usable = params.leaked_cards * params.usable_share
+    if tokenization:
+        usable *= 1 - params.token_coverage
+    days = np.arange(params.days)
+    wave = np.exp(-0.5 * ((days - params.peak_day) / max(params.spread_days, 1e-9)) ** 2)
+    wave = wave / wave.sum()
+    open_share, rows, cum = 1.0, [], 0
+    for d in days:
+        if d >= params.detection_day:
+            open_share *= 1 - params.block_per_day
+        attempts = int(rng.poisson(usable * params.uses_per_card * wave[d] * open_share))
+        ok = int(rng.binomial(attempts, 1 - params.stepup_catch)) if step_up else attempts
+        loss = int(np.round(rng.exponential(params.mean_fraud_minor, size=ok)).sum()) if ok else 0
+        cum += loss
+        rows.append({"day": int(d), "open_cards_share": open_share, "attempts": attempts, "frauds": ok,
+                     "loss_minor": loss, "cumulative_minor": cum})
+    frame = pd.DataFrame(rows).set_index("day")
+    frame.attrs["currency"] = params.currency
+    return frame
+
+
+def compare_breach_defences(params: BreachParams = BreachParams(), *, seed: int = 0) -> pd.DataFrame:
+    """Total fraud loss (Money) for the four combinations of tokenization and step-up."""
+    rows = []
+    for tok in (False, True):
+        for su in (False, True):
+            d = breach_replay(params, tokenization=tok, step_up=su, seed=seed)
+            rows.append({"tokenization": tok, "step_up": su, "frauds": int(d["frauds"].sum()),
+                         "loss": Money.from_minor(int(d["loss_minor"].sum()), params.currency)})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class GrowthParams:
+    """A platform growing fast (illustrative values)."""
+
+    months: int = 24
+    start_volume_minor: int = 1_000_000_000   # first month's payment volume (CNY 10 million)
+    currency: str = "CNY"
+    volume_growth: float = 0.15        # volume grows 15 % a month
+    margin_rate: Decimal = Decimal("0.006")  # platform's take per unit of volume
+    base_fraud_rate: float = 0.0005    # fraud loss per unit of volume at the start
+    attack_growth: float = 0.25        # without controls, fraud rate grows 25 % a month (fraudsters find you)
+    control_cap: float = 0.0008        # with controls the fraud rate never passes this
+    control_cost_rate: Decimal = Decimal("0.0005")  # cost of risk control per unit of volume
+
+    def validate(self) -> GrowthParams:
+        v.count(self.months, "months", 1)
+        v.count(self.start_volume_minor, "start_volume_minor")
+        for name in ("volume_growth", "attack_growth"):
+            v.nonneg(getattr(self, name), name)
+        for name in ("base_fraud_rate", "control_cap"):
+            v.prob(getattr(self, name), name)
+        v.rate(self.margin_rate, "margin_rate")
+        v.rate(self.control_cost_rate, "control_cost_rate")
+        Money.zero(self.currency)
+        return self
+
+
+def _dec(x: float) -> Decimal:
+    return Decimal(repr(float(x)))
+
+
+def growth_without_risk_control(params: GrowthParams = GrowthParams()) -> pd.DataFrame:
+    """Month by month, with and without risk control: volume, fraud loss and profit (minor units).
+
+    Profit = margin − fraud loss (− control cost when controlled). Without
+    control the fraud rate compounds at ``attack_growth``; with control it is
+    capped at ``control_cap``.
+    """
+    params.validate()
+    rows = []
+    for m in range(params.months):
+        vol = int(round(params.start_volume_minor * (1 + params.volume_growth) ** m))
+        rate_free = min(1.0, params.base_fraud_rate * (1 + params.attack_growth) ** m)
+        rate_ctl = min(rate_free, params.control_cap)
+        margin = int((vol * params.margin_rate).to_integral_value(ROUND_HALF_EVEN))
+        loss_free = int((vol * _dec(rate_free)).to_integral_value(ROUND_HALF_EVEN))
+        loss_ctl = int((vol * _dec(rate_ctl)).to_integral_value(ROUND_HALF_EVEN))
+        ctl_cost = int((vol * params.control_cost_rate).to_integral_value(ROUND_HALF_EVEN))
+        rows.append({"month": m, "volume_minor": vol, "fraud_rate_uncontrolled": rate_free,
+                     "loss_uncontrolled_minor": loss_free, "profit_uncontrolled_minor": margin - loss_free,
+                     "fraud_rate_controlled": rate_ctl, "loss_controlled_minor": loss_ctl,
+                     "profit_controlled_minor": margin - loss_ctl - ctl_cost})
+    frame = pd.DataFrame(rows).set_index("month")
+    frame.attrs["currency"] = params.currency
+    return frame
+
+
+@dataclass(frozen=True)
+class ExperienceParams:
+    """A checkout with a poor experience (illustrative values)."""
+
+    attempts: int = 100_000            # payment attempts in a month
+    order_minor: int = 20000           # order value (CNY 200.00)
+    currency: str = "CNY"
+    failure_rate: float = 0.08         # payments failing for technical reasons
+    retry_rate: float = 0.6            # buyers who retry after a failure (once)
+    latency_s: float = 6.0             # seconds the payment page takes
+    latency_drop_per_s: float = 0.01   # share of buyers lost per second of latency beyond 2 s
+    extra_steps: int = 2               # needless steps (re-typing, captcha …)
+    step_drop: float = 0.05            # share lost per needless step
+    churn_share: float = 0.3           # of lost buyers, share who never come back
+    repeat_orders: int = 6             # orders a retained buyer would place in the next year
+
+    def validate(self) -> ExperienceParams:
+        for name in ("attempts", "order_minor", "extra_steps", "repeat_orders"):
+            v.count(getattr(self, name), name)
+        for name in ("failure_rate", "retry_rate", "latency_drop_per_s", "step_drop", "churn_share"):
+            v.prob(getattr(self, name), name)
+        v.nonneg(self.latency_s, "latency_s")
+        Money.zero(self.currency)
+        return self
+
+
+def experience_loss(params: ExperienceParams = ExperienceParams()) -> dict[str, object]:
+    """Completion rate, orders lost this month and revenue lost now and from churn (Money)."""
+    params.validate()
+    keep_latency = max(0.0, 1 - params.latency_drop_per_s * max(0.0, params.latency_s - 2.0))
+    keep_steps = (1 - params.step_drop) ** params.extra_steps
+    f = params.failure_rate
+    pay_ok = (1 - f) + f * params.retry_rate * (1 - f)   # one retry after a failure
+    completion = keep_latency * keep_steps * pay_ok
+    lost = round(params.attempts * (1 - completion))
+    churned = round(lost * params.churn_share)
+    cur = params.currency
+    return {"completion": completion, "orders_lost": lost,
+            "revenue_lost": Money.from_minor(lost * params.order_minor, cur),
+            "buyers_churned": churned,
+            "future_revenue_lost": Money.from_minor(churned * params.repeat_orders * params.order_minor, cur)}
+
+
+@dataclass(frozen=True)
+class ComplianceParams:
+    """Compliance as a cost model (illustrative values)."""
+
+    monthly_margin_minor: int = 500_000_000    # the business's monthly margin (CNY 5 million)
+    currency: str = "CNY"
+    programme_cost_minor: int = 30_000_000     # yearly cost of a compliance programme (CNY 300,000)
+    inspection_probability: float = 0.3        # chance of an inspection in a year
+    violation_found: float = 0.9               # chance an inspection finds the violations if non-compliant
+    fine_minor: int = 100_000_000              # fine when found (CNY 1 million)
+    suspension_days: int = 30                  # business suspended this many days when found
+    lost_customers_share: float = 0.05         # customers lost for good after a suspension
+
+    def validate(self) -> ComplianceParams:
+        for name in ("monthly_margin_minor", "programme_cost_minor", "fine_minor", "suspension_days"):
+            v.count(getattr(self, name), name)
+        for name in ("inspection_probability", "violation_found", "lost_customers_share"):
+            v.prob(getattr(self, name), name)
+        Money.zero(self.currency)
+        return self
+
+
+def compliance_cost(params: ComplianceParams = ComplianceParams(), *, compliant: bool) -> Money:
+    """Expected yearly cost: the programme if ``compliant``; otherwise P(caught) × (fine +
+    margin lost during the suspension + a year of margin from customers lost for good)."""
+    params.validate()
+    cur = params.currency
+    if compliant:
+        return Money.from_minor(params.programme_cost_minor, cur)
+    p = _dec(params.inspection_probability) * _dec(params.violation_found)
+    daily = Decimal(params.monthly_margin_minor) * 12 / 365
+    suspension = daily * params.suspension_days
+    churn = Decimal(params.monthly_margin_minor) * 12 * _dec(params.lost_customers_share)
+    cost = p * (params.fine_minor + suspension + churn)
+    return Money.from_minor(int(cost.to_integral_value(ROUND_HALF_EVEN)), cur)
+
+
+def compare_compliance(params: ComplianceParams = ComplianceParams(),
+                       probabilities: list[float] | None = None) -> pd.DataFrame:
+    """Expected yearly cost of skipping compliance vs the programme, over inspection probabilities."""
+    probabilities = probabilities if probabilities is not None else [i / 10 for i in range(11)]
+    rows = []
+    for q in probabilities:
+        p = replace(params, inspection_probability=q)
+        rows.append({"inspection_probability": q,
+                     "skip_compliance": compliance_cost(p, compliant=False),
+                     "compliance_programme": compliance_cost(p, compliant=True)})
+    return pd.DataFrame(rows).set_index("inspection_probability")
+
