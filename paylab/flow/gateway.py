@@ -1,0 +1,811 @@
+"""An in-process payment gateway in test mode: the six steps of one payment, made explicit.
+
+``Gateway(ledger, clock)`` keeps merchants, customers and their funding sources
+(bank account, credit card with a limit, wallet balance, prepaid card — each
+mapped to a :mod:`paylab.methods` catalogue id), and runs each
+:class:`~paylab.flow.intents.PaymentIntent` through the six steps of chapter 3:
+
+1. 交易发起 initiation — ``create_intent``;
+2. 支付信息传输 encrypted transmission — the app seals the payment data with
+   AES-GCM, the gateway opens it;
+3. 账户处理 account processing — step-up when the policy asks, then the bank
+   checks limit, balance or credit (declines go back to ``requires_payment_method``);
+4. 结算处理 settlement — the journal entry is posted to the ledger;
+5. 支付确认 confirmation — signed notices to the merchant's inbox;
+6. 后续服务 after-sale service — queries, refunds, escrow release.
+
+Every step leaves an :class:`Event`; :meth:`Gateway.trace` returns one payment's
+events in order, tagged with the step, so a chapter draws the sequence diagram
+from a real run. The bank is simulated and idempotent per payment: asking it twice
+to debit for the same intent debits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from paylab import methods as _methods
+from paylab.clock import Clock, FixedClock
+from paylab.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PaylabError,
+    PaymentDeclined,
+    SimulatedFault,
+    TamperedError,
+)
+from paylab.flow.faults import Faults
+from paylab.flow.idempotency import IdempotencyStore
+from paylab.flow.intents import (
+    CANCELED,
+    PROCESSING,
+    REQUIRES_ACTION,
+    REQUIRES_CAPTURE,
+    REQUIRES_CONFIRMATION,
+    REQUIRES_PAYMENT_METHOD,
+    SUCCEEDED,
+    PaymentIntent,
+    transition,
+)
+from paylab.flow.webhooks import sign_webhook
+from paylab.money import Money
+
+__all__ = ["Gateway", "Event", "Refund", "FundingSource", "Merchant", "Bank", "STEPS",
+           "SOURCE_KINDS", "threshold_policy", "seal_payment_data", "open_payment_data"]
+
+#: The six steps of chapter 3: number -> (Chinese, English).
+STEPS: dict[int, tuple[str, str]] = {
+    1: ("交易发起", "initiation"),
+    2: ("支付信息传输", "encrypted transmission"),
+    3: ("账户处理", "account processing"),
+    4: ("结算处理", "settlement"),
+    5: ("支付确认", "confirmation"),
+    6: ("后续服务", "after-sale service"),
+}
+
+#: Funding-source kinds -> (default catalogue method id, funding type).
+SOURCE_KINDS: dict[str, tuple[str, str]] = {
+    "bank_account": ("online_banking", "balance"),
+    "card": ("card_cross_border", "credit"),
+    "wallet": ("platform_balance", "balance"),
+    "prepaid": ("prepaid_card", "stored_value"),
+}
+
+_DAY = 86400
+
+
+@dataclass(slots=True)
+class Event:
+    """One thing that happened to a payment; ``src``/``dst`` are the sequence-diagram lanes."""
+
+    seq: int
+    id: str
+    type: str
+    intent_id: str
+    step: int
+    src: str
+    dst: str
+    created: float
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def step_zh(self) -> str:
+        return STEPS[self.step][0]
+
+    @property
+    def step_en(self) -> str:
+        return STEPS[self.step][1]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "id": self.id, "type": self.type, "intent": self.intent_id,
+                "step": self.step, "step_zh": self.step_zh, "step_en": self.step_en,
+                "src": self.src, "dst": self.dst, "created": self.created, **self.data}
+
+
+@dataclass(slots=True)
+class Refund:
+    """A (partial or full) refund of a captured payment."""
+
+    id: str
+    intent_id: str
+    amount_minor: int
+    currency: Any
+    reason: str
+    created: float
+    status: str = "succeeded"
+
+    @property
+    def amount(self) -> Money:
+        return Money.from_minor(self.amount_minor, self.currency)
+
+
+@dataclass(slots=True)
+class FundingSource:
+    """A customer's way to pay, held at a (simulated) bank or wallet operator."""
+
+    id: str
+    customer: str
+    kind: str
+    method_id: str
+    currency: Any
+    balance: int = 0          # minor units available (balance / stored value)
+    credit_limit: int = 0     # minor units (card)
+    credit_used: int = 0
+    held: int = 0             # authorised, not yet captured
+    declines: bool = False    # the issuer refuses every payment (card_declined)
+
+    @property
+    def available(self) -> int:
+        if self.kind == "card":
+            return self.credit_limit - self.credit_used - self.held
+        return self.balance - self.held
+
+
+@dataclass(slots=True)
+class Merchant:
+    """A merchant: its webhook secret(s), its endpoint (e.g. a MerchantInbox) and APIv3 key."""
+
+    id: str
+    name: str
+    webhook_secret: str | list[str]
+    endpoint: Callable[[bytes, str], Any] | None = None
+    api_v3_key: str | None = None
+
+
+def threshold_policy(threshold: Money) -> Callable[[PaymentIntent], bool]:
+    """A simple step-up policy: challenge every payment at or above ``threshold``
+    (same currency). Any callable ``policy(intent) -> bool`` can replace it."""
+    limit, cur = threshold.minor_units, threshold.currency
+
+    def policy(intent: PaymentIntent) -> bool:
+        return intent.currency == cur and intent.amount_minor >= limit
+
+    return policy
+
+
+# --- step 2: the payment data travels sealed ---------------------------------------------
+
+def seal_payment_data(key: bytes, counter: int, data: dict[str, Any]) -> tuple[bytes, bytes]:
+    """Seal payment data with AES-256-GCM; the 12-byte nonce is a counter (never repeats
+    under one key, NIST SP 800-38D §8.2.1). Returns (nonce, ciphertext||tag)."""
+    nonce = counter.to_bytes(12, "big")
+    return nonce, AESGCM(key).encrypt(nonce, json.dumps(data, separators=(",", ":")).encode(), b"paylab-step2")
+
+
+def open_payment_data(key: bytes, nonce: bytes, sealed: bytes) -> dict[str, Any]:
+    """Open what :func:`seal_payment_data` sealed; ``TamperedError`` if anything changed."""
+    try:
+        return json.loads(AESGCM(key).decrypt(nonce, sealed, b"paylab-step2"))
+    except (InvalidTag, ValueError):
+        raise TamperedError("payment data failed AES-GCM authentication", field="payment_data") from None
+
+
+class Bank:
+    """The banks and wallet operators behind the funding sources, simulated as one party.
+
+    Idempotent per reference: a second debit for the same intent returns the first. Its
+    ``statement`` is the independent record reconciliation compares the gateway against.
+    """
+
+    def __init__(self) -> None:
+        self.sources: dict[str, FundingSource] = {}
+        self.debits: dict[str, int] = {}      # intent id -> captured minor units
+        self.holds: dict[str, int] = {}       # intent id -> authorised minor units
+        self.refunds: dict[str, int] = {}     # refund id -> minor units
+        self.statement: list[dict[str, Any]] = []
+
+    def _spend(self, src: FundingSource, amount: int) -> None:
+        if src.kind == "card":
+            src.credit_used += amount
+        else:
+            src.balance -= amount
+
+    def authorize(self, ref: str, src: FundingSource, amount: int) -> None:
+        if ref in self.holds or ref in self.debits:
+            return
+        src.held += amount
+        self.holds[ref] = amount
+
+    def capture(self, ref: str, src: FundingSource, amount: int, when: float) -> None:
+        if ref in self.debits:
+            return
+        hold = self.holds.pop(ref, None)
+        if hold is not None:
+            src.held -= hold
+        self._spend(src, amount)
+        self.debits[ref] = amount
+        self.statement.append({"ref": ref, "type": "debit", "source": src.id, "amount_minor": amount,
+                               "currency": src.currency.code, "time": when})
+
+    def release(self, ref: str, src: FundingSource) -> None:
+        hold = self.holds.pop(ref, None)
+        if hold is not None:
+            src.held -= hold
+
+    def credit(self, ref: str, intent_ref: str, src: FundingSource, amount: int, when: float) -> None:
+        if ref in self.refunds:
+            return
+        if src.kind == "card":
+            src.credit_used -= amount
+        else:
+            src.balance += amount
+        self.refunds[ref] = amount
+        self.statement.append({"ref": ref, "type": "refund", "source": src.id, "intent": intent_ref,
+                               "amount_minor": amount, "currency": src.currency.code, "time": when})
+
+
+class Gateway:
+    """The payment gateway: intents, the six steps, idempotency, notices, refunds, escrow.
+
+    ``ledger`` is a :class:`paylab.ledger.Ledger` (or None to skip the books, e.g. in a
+    state-machine demo); ``clock`` any zero-argument callable of epoch seconds;
+    ``step_up`` a policy ``(intent) -> bool`` deciding when step 3 asks the buyer to
+    authenticate (default: amounts from CNY 2,000, an illustrative threshold);
+    ``faults`` a :class:`~paylab.flow.faults.Faults`; ``seed`` fixes the step-2 key.
+    """
+
+    def __init__(self, ledger: Any = None, clock: Clock | None = None, *, seed: int = 0,
+                 faults: Faults | None = None,
+                 step_up: Callable[[PaymentIntent], bool] | None = None,
+                 escrow_days: int | None = None, record_events: bool = True) -> None:
+        from paylab.flow.escrow import AUTO_CONFIRM_DAYS
+
+        self.ledger = ledger
+        self.clock: Clock = clock if clock is not None else FixedClock()
+        self.faults = faults if faults is not None else Faults()
+        self.step_up = step_up if step_up is not None else threshold_policy(Money("2000.00", "CNY"))
+        if escrow_days is None:
+            escrow_days = AUTO_CONFIRM_DAYS
+        if isinstance(escrow_days, bool) or not isinstance(escrow_days, int) or escrow_days < 0:
+            raise InvalidInput("escrow_days", "integer >= 0", "auto-confirm delay is whole days")
+        self.escrow_days = escrow_days
+        self.record_events = record_events
+        self.idempotency = IdempotencyStore(self.clock)
+        self.bank = Bank()
+        self.merchants: dict[str, Merchant] = {}
+        self.customers: dict[str, str] = {}
+        self.intents: dict[str, PaymentIntent] = {}
+        self.refunds: dict[str, Refund] = {}
+        self.events: list[Event] = []
+        self._by_intent: dict[str, list[Event]] = {}
+        self.outbox: list[tuple[str, str, bytes]] = []  # (event id, merchant, payload) not yet delivered
+        self.deliveries = 0
+        self._spent: dict[tuple[str, int], int] = {}
+        self._seq = 0
+        self._n_intent = 0
+        self._n_source = 0
+        self._nonce = 0
+        self._key = hashlib.sha256(b"paylab-step2-key|%d" % seed).digest()  # demo key, seeded
+        self._aead = AESGCM(self._key)
+        self._books = None
+        if ledger is not None:
+            from paylab.flow.books import Books
+
+            self._books = Books(ledger)
+
+    # --- parties ------------------------------------------------------------------------
+    def add_merchant(self, merchant_id: str, *, name: str | None = None,
+                     webhook_secret: str | list[str] | None = None,
+                     endpoint: Callable[[bytes, str], Any] | None = None,
+                     api_v3_key: str | None = None) -> Merchant:
+        """Register a merchant (its ledger accounts open on first use)."""
+        if not isinstance(merchant_id, str) or not merchant_id:
+            raise InvalidInput("merchant", "non-empty string", "a merchant id is a non-empty string")
+        if merchant_id in self.merchants:
+            raise InvalidInput("merchant", "unique", f"merchant {merchant_id!r} already exists")
+        secret = webhook_secret or "whsec_" + hashlib.sha256(merchant_id.encode()).hexdigest()[:24]
+        m = Merchant(merchant_id, name or merchant_id, secret, endpoint, api_v3_key)
+        self.merchants[merchant_id] = m
+        return m
+
+    def add_customer(self, customer_id: str, name: str | None = None) -> str:
+        if not isinstance(customer_id, str) or not customer_id:
+            raise InvalidInput("customer", "non-empty string", "a customer id is a non-empty string")
+        self.customers[customer_id] = name or customer_id
+        return customer_id
+
+    def add_funding_source(self, customer: str, kind: str, *, balance: Money | None = None,
+                           credit_limit: Money | None = None, method: str | None = None,
+                           declines: bool = False) -> str:
+        """Give ``customer`` a funding source and return its id (``pm_…``): ``kind`` is one of
+        bank_account, card (needs ``credit_limit``), wallet, prepaid (need ``balance``)."""
+        if customer not in self.customers:
+            raise NotFound(f"no customer {customer!r}; add_customer first", field="customer")
+        if kind not in SOURCE_KINDS:
+            raise InvalidInput("kind", f"one of {sorted(SOURCE_KINDS)}", f"unknown funding source {kind!r}")
+        method_id = _methods.get(method or SOURCE_KINDS[kind][0]).id
+        money = credit_limit if kind == "card" else balance
+        fname = "credit_limit" if kind == "card" else "balance"
+        if not isinstance(money, Money) or money.amount < 0:
+            raise InvalidInput(fname, "non-negative Money", f"a {kind} needs {fname}=Money(...) >= 0")
+        self._n_source += 1
+        sid = f"pm_{self._n_source:06d}"
+        src = FundingSource(sid, customer, kind, method_id, money.currency, declines=declines)
+        if kind == "card":
+            src.credit_limit = money.minor_units
+        else:
+            src.balance = money.minor_units
+        self.bank.sources[sid] = src
+        if self._books is not None and money.amount > 0 and self._books.funding(method_id) == "stored":
+            self._books.top_up(customer, money, sid, self.clock())  # stored value sits in the books
+        return sid
+
+    def source(self, source_id: str) -> FundingSource:
+        try:
+            return self.bank.sources[source_id]
+        except KeyError:
+            raise NotFound(f"no funding source {source_id!r}", field="method") from None
+
+    # --- events ---------------------------------------------------------------------------
+    def _event(self, intent: PaymentIntent, type_: str, step: int, src: str, dst: str,
+               **data: Any) -> Event | None:
+        if not self.record_events:
+            return None
+        self._seq += 1
+        ev = Event(self._seq, f"evt_{self._seq:07d}", type_, intent.id, step, src, dst, self.clock(), data)
+        self.events.append(ev)
+        self._by_intent.setdefault(intent.id, []).append(ev)
+        return ev
+
+    def _notify(self, intent: PaymentIntent, type_: str, step: int = 5) -> None:
+        """Step 5 (or 6): a signed notice to the merchant's endpoint, through the faults."""
+        ev = self._event(intent, type_, step, "gateway", "merchant")
+        m = self.merchants[intent.merchant]
+        if m.endpoint is None or ev is None:
+            return
+        payload = json.dumps({"id": ev.id, "type": type_, "created": int(ev.created),
+                              "data": {"object": intent.as_dict()}}, separators=(",", ":")).encode()
+        self._deliver(ev.id, m, payload)
+
+    def _deliver(self, event_id: str, m: Merchant, payload: bytes) -> bool:
+        f = self.faults
+        if f.roll(f.drop_notification):
+            self.outbox.append((event_id, m.id, payload))
+            return False
+        header = sign_webhook(payload, m.webhook_secret, int(self.clock()))
+        try:
+            m.endpoint(payload, header)  # type: ignore[misc]
+        except PaylabError:
+            self.outbox.append((event_id, m.id, payload))
+            return False
+        self.deliveries += 1
+        if f.roll(f.duplicate_notification):
+            m.endpoint(payload, sign_webhook(payload, m.webhook_secret, int(self.clock())))  # type: ignore[misc]
+            self.deliveries += 1
+        return True
+
+    def redeliver(self) -> int:
+        """Retry every undelivered notice (gateways retry with back-off); returns how many
+        got through this time."""
+        pending, self.outbox = self.outbox, []
+        ok = 0
+        for event_id, mid, payload in pending:
+            ok += self._deliver(event_id, self.merchants[mid], payload)
+        return ok
+
+    # --- idempotency ----------------------------------------------------------------------
+    def _idempotent(self, key: str | None, op: str, params: Hashable,
+                    fn: Callable[[], PaymentIntent | Refund]) -> Any:
+        if key is None:
+            return fn()
+        return self.idempotency.run(key, op, params, fn)
+
+    # --- step 1 -----------------------------------------------------------------------------
+    def create_intent(self, merchant: str, amount: Money, method: str | None = None, *,
+                      idempotency_key: str | None = None, capture: str = "automatic",
+                      escrow: bool = False, metadata: dict[str, Any] | None = None) -> PaymentIntent:
+        """Step 1: the buyer's order becomes a PaymentIntent (``requires_confirmation`` when a
+        funding source ``method`` is given, else ``requires_payment_method``)."""
+        if not isinstance(amount, Money):
+            raise InvalidInput("amount", "must be Money", "create_intent takes amount=Money(...)")
+        params = (merchant, amount.minor_units, amount.currency.code, method, capture, bool(escrow))
+        return self._idempotent(idempotency_key, "create_intent", params,
+                                lambda: self._create(merchant, amount, method, capture, escrow, metadata))
+
+    def _create(self, merchant: str, amount: Money, method: str | None, capture: str, escrow: bool,
+                metadata: dict[str, Any] | None) -> PaymentIntent:
+        if merchant not in self.merchants:
+            raise NotFound(f"no merchant {merchant!r}; add_merchant first", field="merchant")
+        units = amount.minor_units
+        if units <= 0:
+            raise InvalidInput("amount", "positive", "a payment amount must be positive")
+        if capture not in ("automatic", "manual"):
+            raise InvalidInput("capture", "automatic or manual", f"unknown capture method {capture!r}")
+        src = self.source(method) if method is not None else None
+        if src is not None and src.currency != amount.currency:
+            raise InvalidInput("amount", "currency of the funding source",
+                               f"{method} pays in {src.currency.code}, not {amount.currency.code}")
+        self._n_intent += 1
+        now = self.clock()
+        pi = PaymentIntent(f"pi_{self._n_intent:07d}", merchant, units, amount.currency, method,
+                           capture, bool(escrow), REQUIRES_PAYMENT_METHOD, now,
+                           src.customer if src else None, src.method_id if src else None)
+        pi.history.append((now, REQUIRES_PAYMENT_METHOD))
+        if metadata:
+            pi.metadata.update(metadata)
+        self.intents[pi.id] = pi
+        self._event(pi, "payment_intent.created", 1, "customer", "gateway", amount=units)
+        if src is not None:
+            transition(pi, REQUIRES_CONFIRMATION, now)
+        return pi
+
+    def attach(self, intent_id: str, method: str) -> PaymentIntent:
+        """Give an intent in ``requires_payment_method`` a (new) funding source."""
+        pi = self.retrieve(intent_id, record=False)
+        src = self.source(method)
+        if src.currency != pi.currency:
+            raise InvalidInput("method", "currency of the payment",
+                               f"{method} pays in {src.currency.code}, not {pi.currency.code}")
+        transition(pi, REQUIRES_CONFIRMATION, self.clock())
+        pi.method, pi.customer, pi.method_id = method, src.customer, src.method_id
+        pi.last_payment_error = None
+        return pi
+
+    # --- steps 2-5 ------------------------------------------------------------------------
+    def confirm(self, intent_id: str, *, method: str | None = None,
+                idempotency_key: str | None = None) -> PaymentIntent:
+        """Steps 2–5: seal and send the payment data, check the account, post to the ledger
+        and notify. A retry of a confirm that crashed or timed out resumes it."""
+        return self._idempotent(idempotency_key, "confirm", (intent_id, method),
+                                lambda: self._confirm(intent_id, method))
+
+    def _confirm(self, intent_id: str, method: str | None) -> PaymentIntent:
+        pi = self.retrieve(intent_id, record=False)
+        if pi.status == PROCESSING:          # recovery after a crash or a bank time-out
+            return self._resume(pi)
+        if method is not None and pi.status == REQUIRES_PAYMENT_METHOD:
+            self.attach(intent_id, method)
+        if pi.status == REQUIRES_PAYMENT_METHOD:
+            raise InvalidInput("method", "required", f"{pi.id} has no payment method: pass method=")
+        if pi.status != REQUIRES_CONFIRMATION:
+            transition(pi, PROCESSING, self.clock())  # raises InvalidTransition with the reason
+        src = self.bank.sources[pi.method]  # type: ignore[index]
+        # step 2: the app seals the payment data; the gateway opens and checks it
+        self._nonce += 1
+        nonce = self._nonce.to_bytes(12, "big")
+        data = b'{"intent":"%s","source":"%s","amount":%d,"currency":"%s"}' % (
+            pi.id.encode(), src.id.encode(), pi.amount_minor, pi.currency.code.encode())
+        sealed = self._aead.encrypt(nonce, data, b"paylab-step2")
+        self._event(pi, "payment_data.sealed", 2, "customer", "gateway", bytes=len(sealed),
+                    cipher="AES-256-GCM")
+        try:
+            opened = json.loads(self._aead.decrypt(nonce, sealed, b"paylab-step2"))
+        except InvalidTag:  # pragma: no cover - cannot happen without tampering
+            raise TamperedError("payment data failed authentication", field="payment_data") from None
+        if opened["intent"] != pi.id or opened["amount"] != pi.amount_minor:
+            raise TamperedError("payment data does not match the order", field="payment_data")
+        self._event(pi, "payment_data.opened", 2, "gateway", "gateway")
+        self._crash(2, pi)
+        # step 3a: step-up authentication when the policy asks
+        if self.step_up(pi) and not pi.metadata.get("authenticated"):
+            transition(pi, REQUIRES_ACTION, self.clock())
+            pi.next_action = "authenticate"
+            self._event(pi, "payment_intent.requires_action", 3, "gateway", "customer",
+                        reason="step-up authentication")
+            return pi
+        transition(pi, PROCESSING, self.clock())
+        return self._process(pi, src)
+
+    def authenticate(self, intent_id: str, *, passed: bool = True) -> PaymentIntent:
+        """Step 3a: the buyer answers the step-up challenge (3-D Secure style). Passing
+        continues the payment; failing sends it back to ``requires_payment_method``."""
+        pi = self.retrieve(intent_id, record=False)
+        if pi.status != REQUIRES_ACTION:
+            raise InvalidTransition(f"{pi.id} is {pi.status}, not requires_action: nothing to authenticate",
+                                    field="status", rule="requires_action")
+        pi.next_action = None
+        if not passed:
+            self._event(pi, "authentication.failed", 3, "customer", "gateway")
+            return self._fail(pi, "authentication_failed", "the buyer failed step-up authentication")
+        pi.metadata["authenticated"] = True
+        self._event(pi, "authentication.passed", 3, "customer", "gateway")
+        transition(pi, PROCESSING, self.clock())
+        return self._process(pi, self.bank.sources[pi.method])  # type: ignore[index]
+
+    def _crash(self, step: int, pi: PaymentIntent) -> None:
+        if self.faults.crash_after_step is not None and self.faults.crash_now(step):
+            raise SimulatedFault(f"gateway crashed after step {step} of {pi.id}", code="crash",
+                                 field="step")
+
+    def _fail(self, pi: PaymentIntent, code: str, message: str) -> PaymentIntent:
+        transition(pi, REQUIRES_PAYMENT_METHOD, self.clock())
+        pi.last_payment_error = {"code": code, "message": message}
+        self._notify(pi, "payment_intent.payment_failed", 3)
+        return pi
+
+    def _process(self, pi: PaymentIntent, src: FundingSource) -> PaymentIntent:
+        """Step 3b: the bank checks the account; then step 4 and 5 (or a hold for manual capture)."""
+        amount = pi.amount_minor
+        self._event(pi, "account.check", 3, "gateway", "bank", method=pi.method_id)
+        day = int(self.clock() // _DAY)
+        spent = self._spent.get((src.id, day), 0)
+        code = None
+        if src.declines:
+            code, msg = "card_declined", "the issuer declined the payment"
+        else:
+            try:
+                _methods.check_limits(pi.method_id, pi.amount, Money.from_minor(spent, pi.currency))
+            except PaymentDeclined as exc:
+                code, msg = "limit_exceeded", str(exc)
+            if code is None and src.available < amount:
+                code, msg = "insufficient_funds", ("credit limit reached" if src.kind == "card"
+                                                   else "balance too low")
+        if code is not None:
+            self._event(pi, "account.declined", 3, "bank", "gateway", code=code)
+            return self._fail(pi, code, msg)
+        self._spent[(src.id, day)] = spent + amount
+        if pi.capture_method == "manual":
+            self.bank.authorize(pi.id, src, amount)
+            transition(pi, REQUIRES_CAPTURE, self.clock())
+            pi.amount_capturable = amount
+            self._event(pi, "account.authorized", 3, "bank", "gateway", amount=amount)
+            self._notify(pi, "payment_intent.amount_capturable_updated", 5)
+            return pi
+        if self.faults.roll(self.faults.bank_timeout):
+            if self.faults.rng.random() < 0.5:   # the debit happened; only the answer was lost
+                self.bank.capture(pi.id, src, amount, self.clock())
+            self._event(pi, "account.timeout", 3, "bank", "gateway")
+            raise SimulatedFault(f"bank did not answer for {pi.id}: outcome unknown", code="bank_timeout",
+                                 field="bank")
+        self.bank.capture(pi.id, src, amount, self.clock())
+        self._event(pi, "account.debited", 3, "bank", "gateway", amount=amount)
+        self._crash(3, pi)
+        return self._settle(pi, amount)
+
+    def _settle(self, pi: PaymentIntent, amount: int) -> PaymentIntent:
+        """Steps 4 and 5 for a captured ``amount``."""
+        if not pi.metadata.get("booked"):
+            fee = 0 if pi.escrow else _methods.fee(pi.method_id, Money.from_minor(amount, pi.currency)).minor_units  # type: ignore[arg-type]
+            if self._books is not None:
+                self._books.capture(pi, amount, fee, self.clock())
+            pi.fee_minor = fee
+            pi.metadata["booked"] = True
+            self._event(pi, "ledger.posted", 4, "gateway", "ledger", amount=amount, fee=fee,
+                        account="escrow" if pi.escrow else "merchant")
+        self._crash(4, pi)
+        pi.amount_received = amount
+        pi.amount_capturable = 0
+        transition(pi, SUCCEEDED, self.clock())
+        pi.trade_status = "TRADE_SUCCESS"
+        pi.metadata["succeeded_at"] = self.clock()
+        self._notify(pi, "payment_intent.succeeded", 5)
+        self._event(pi, "receipt.sent", 5, "gateway", "customer")
+        return pi
+
+    def _resume(self, pi: PaymentIntent) -> PaymentIntent:
+        """Finish a payment left ``processing`` by a crash or a bank time-out: ask the bank
+        (a status query) whether it debited, and continue or fail accordingly."""
+        self._event(pi, "payment_intent.status_query", 6, "gateway", "bank")
+        debited = self.bank.debits.get(pi.id)
+        if debited is not None:
+            return self._settle(pi, debited)
+        if pi.capture_method == "manual" and pi.id in self.bank.holds:
+            transition(pi, REQUIRES_CAPTURE, self.clock())
+            pi.amount_capturable = self.bank.holds[pi.id]
+            return pi
+        src = self.bank.sources[pi.method]  # type: ignore[index]
+        day = int(pi.created // _DAY)
+        self._spent[(src.id, day)] = max(0, self._spent.get((src.id, day), 0) - pi.amount_minor)
+        return self._fail(pi, "processing_error", "the bank never debited: try again")
+
+    def sync(self, intent_id: str) -> PaymentIntent:
+        """Step 6 query: resolve an intent stuck in ``processing`` by asking the bank."""
+        pi = self.retrieve(intent_id, record=False)
+        if pi.status != PROCESSING:
+            return pi
+        return self._resume(pi)
+
+    def pay(self, merchant: str, amount: Money, method: str, *, idempotency_key: str | None = None,
+            capture: str = "automatic", escrow: bool = False) -> PaymentIntent:
+        """Checkout in one call (create + confirm). With an idempotency key, a client that
+        retries after a time-out or crash gets the same payment back: never a second charge."""
+        if idempotency_key is None:
+            pi = self.create_intent(merchant, amount, method, capture=capture, escrow=escrow)
+            return self.confirm(pi.id)
+        params = (merchant, amount.minor_units, amount.currency.code, method, capture, bool(escrow))
+        rec = self.idempotency.begin(idempotency_key, "pay", params)
+        if rec.done:
+            return self.intents[rec.result]
+        if rec.result is None:  # recovery point: the intent exists from here on
+            try:
+                rec.result = self._create(merchant, amount, method, capture, escrow, None).id
+            except PaylabError:
+                self.idempotency._records.pop(idempotency_key, None)
+                raise
+        pi = self._confirm(rec.result, None) if self.intents[rec.result].status != SUCCEEDED \
+            else self.intents[rec.result]
+        self.idempotency.finish(rec, pi.id)
+        return pi
+
+    # --- capture, cancel ------------------------------------------------------------------
+    def capture(self, intent_id: str, amount: Money | None = None, *,
+                idempotency_key: str | None = None) -> PaymentIntent:
+        """Capture an authorised payment, in full or in part (the rest of the hold is released)."""
+        units = None if amount is None else self._units(amount, "amount")
+        return self._idempotent(idempotency_key, "capture", (intent_id, units),
+                                lambda: self._capture(intent_id, amount))
+
+    def _units(self, amount: Money, name: str) -> int:
+        if not isinstance(amount, Money):
+            raise InvalidInput(name, "must be Money", f"{name} must be Money(...) or None")
+        return amount.minor_units
+
+    def _capture(self, intent_id: str, amount: Money | None) -> PaymentIntent:
+        pi = self.retrieve(intent_id, record=False)
+        if pi.status != REQUIRES_CAPTURE:
+            transition(pi, SUCCEEDED, self.clock())  # raises with the reason
+        units = pi.amount_capturable if amount is None else self._units(amount, "amount")
+        if amount is not None and amount.currency != pi.currency:
+            raise InvalidInput("amount", "currency of the payment", "capture in the payment's currency")
+        if not 0 < units <= pi.amount_capturable:
+            raise InvalidInput("amount", f"0 < amount <= {pi.amount_capturable} minor units",
+                               "capture a positive amount no larger than what was authorised")
+        src = self.bank.sources[pi.method]  # type: ignore[index]
+        self.bank.capture(pi.id, src, units, self.clock())
+        self._event(pi, "account.captured", 3, "gateway", "bank", amount=units,
+                    released=pi.amount_capturable - units)
+        return self._settle(pi, units)
+
+    def cancel(self, intent_id: str, *, reason: str = "requested_by_customer") -> PaymentIntent:
+        """Cancel before capture (an authorisation hold is released; nothing is booked)."""
+        pi = self.retrieve(intent_id, record=False)
+        transition(pi, CANCELED, self.clock())
+        if pi.method is not None:
+            self.bank.release(pi.id, self.bank.sources[pi.method])
+        pi.amount_capturable = 0
+        pi.cancellation_reason = reason
+        pi.trade_status = "TRADE_CLOSED"
+        self._notify(pi, "payment_intent.canceled", 6)
+        return pi
+
+    # --- step 6 -----------------------------------------------------------------------------
+    def refund(self, intent_id: str, amount: Money | None = None, *, reason: str = "requested_by_customer",
+               idempotency_key: str | None = None) -> Refund:
+        """Step 6: refund all (default) or part of what was captured; the total refunded never
+        exceeds the captured amount. In escrow, refunds come out of the escrow account."""
+        units = None if amount is None else self._units(amount, "amount")
+        return self._idempotent(idempotency_key, "refund", (intent_id, units, reason),
+                                lambda: self._refund(intent_id, amount, reason))
+
+    def _refund(self, intent_id: str, amount: Money | None, reason: str) -> Refund:
+        pi = self.retrieve(intent_id, record=False)
+        if pi.status != SUCCEEDED:
+            raise InvalidTransition(f"{pi.id} is {pi.status}: only a succeeded payment can be refunded",
+                                    field="status", rule="refund needs succeeded")
+        if pi.escrow and pi.escrow_released:
+            raise InvalidTransition(f"{pi.id} is TRADE_FINISHED: escrow already released to the merchant",
+                                    field="trade_status", rule="refund before release")
+        left = pi.amount_received - pi.amount_refunded
+        units = left if amount is None else self._units(amount, "amount")
+        if amount is not None and amount.currency != pi.currency:
+            raise InvalidInput("amount", "currency of the payment", "refund in the payment's currency")
+        if units <= 0 or units > left:
+            raise InvalidInput("amount", f"0 < amount <= {left} minor units (captured less refunded)",
+                               "a refund must be positive and cannot exceed what is left to refund")
+        rid = f"re_{len(self.refunds) + 1:07d}"
+        now = self.clock()
+        self._event(pi, "refund.requested", 6, "customer", "gateway", amount=units, reason=reason)
+        if self._books is not None:
+            self._books.refund(pi, units, rid, now)
+        self.bank.credit(rid, pi.id, self.bank.sources[pi.method], units, now)  # type: ignore[index]
+        pi.amount_refunded += units
+        r = Refund(rid, pi.id, units, pi.currency, reason, now)
+        self.refunds[rid] = r
+        self._event(pi, "refund.posted", 6, "gateway", "ledger", amount=units, refund=rid)
+        self._event(pi, "refund.credited", 6, "bank", "customer", amount=units, refund=rid)
+        if pi.amount_refunded == pi.amount_received:
+            pi.trade_status = "TRADE_CLOSED"
+        self._notify(pi, "charge.refunded", 6)
+        return r
+
+    def retrieve(self, intent_id: str, *, record: bool = True) -> PaymentIntent:
+        """Step 6 query: the intent as it is now."""
+        try:
+            pi = self.intents[intent_id]
+        except (KeyError, TypeError):
+            raise NotFound(f"no payment intent {intent_id!r}", field="intent_id") from None
+        if record:
+            self._event(pi, "payment_intent.retrieved", 6, "customer", "gateway", status=pi.status)
+        return pi
+
+    def list_events(self, intent_id: str | None = None, *, type: str | None = None) -> list[Event]:
+        """All events (or one intent's), optionally of one type, oldest first."""
+        evs = self.events if intent_id is None else self._by_intent.get(intent_id, [])
+        if intent_id is not None and intent_id not in self.intents:
+            raise NotFound(f"no payment intent {intent_id!r}", field="intent_id")
+        return [e for e in evs if type is None or e.type == type]
+
+    def trace(self, intent_id: str) -> list[Event]:
+        """One payment's events in order, each tagged with its step (1–6) and step names."""
+        return self.list_events(intent_id)
+
+    def trace_table(self, intent_id: str):
+        """The trace as a DataFrame (seq, step, 中文 step, English step, event, from, to)."""
+        import pandas as pd
+
+        rows = [{"seq": e.seq, "step": e.step, "步骤": e.step_zh, "step name": e.step_en,
+                 "event": e.type, "from": e.src, "to": e.dst} for e in self.trace(intent_id)]
+        return pd.DataFrame(rows).set_index("seq")
+
+    # --- escrow (担保交易) -----------------------------------------------------------------
+    def confirm_receipt(self, intent_id: str) -> PaymentIntent:
+        """Escrow: the buyer confirms the goods arrived; the escrow is released to the merchant."""
+        pi = self.retrieve(intent_id, record=False)
+        if not pi.escrow:
+            raise InvalidInput("intent_id", "escrow payment", f"{pi.id} is not an escrow payment")
+        if pi.status != SUCCEEDED or pi.escrow_released or pi.trade_status == "TRADE_CLOSED":
+            raise InvalidTransition(f"{pi.id} is {pi.trade_status}: only TRADE_SUCCESS can be released",
+                                    field="trade_status", rule="TRADE_SUCCESS->TRADE_FINISHED")
+        release = pi.amount_received - pi.amount_refunded
+        fee = _methods.fee(pi.method_id, Money.from_minor(release, pi.currency)).minor_units  # type: ignore[arg-type]
+        if self._books is not None:
+            self._books.release(pi, release, fee, self.clock())
+        pi.fee_minor = fee
+        pi.escrow_released = True
+        pi.trade_status = "TRADE_FINISHED"
+        self._event(pi, "escrow.released", 6, "gateway", "ledger", amount=release)
+        self._notify(pi, "escrow.released", 6)
+        return pi
+
+    def auto_confirm(self) -> list[str]:
+        """Release every escrow whose auto-confirm period (``escrow_days``) has passed."""
+        now = self.clock()
+        done = []
+        for pi in self.intents.values():
+            if (pi.escrow and pi.status == SUCCEEDED and not pi.escrow_released
+                    and pi.trade_status == "TRADE_SUCCESS"
+                    and now - pi.metadata["succeeded_at"] >= self.escrow_days * _DAY):
+                self.confirm_receipt(pi.id)
+                done.append(pi.id)
+        return done
+
+    def dispute(self, intent_id: str, amount: Money | None = None, *, reason: str = "dispute") -> Refund:
+        """Escrow: the buyer disputes before release; the held money goes back to the buyer."""
+        pi = self.retrieve(intent_id, record=False)
+        if not pi.escrow:
+            raise InvalidInput("intent_id", "escrow payment", f"{pi.id} is not an escrow payment")
+        return self.refund(intent_id, amount, reason=reason)
+
+    # --- records for settlement and reconciliation --------------------------------------
+    def records(self):
+        """The gateway's own record of money movements (captures and refunds), as a DataFrame
+        with the bank statement's columns, for reconciliation."""
+        import pandas as pd
+
+        rows = []
+        for pi in self.intents.values():
+            if pi.amount_received:
+                rows.append({"ref": pi.id, "type": "debit", "source": pi.method,
+                             "amount_minor": pi.amount_received, "currency": pi.currency.code,
+                             "merchant": pi.merchant, "method": pi.method_id, "fee_minor": pi.fee_minor,
+                             "time": pi.metadata.get("succeeded_at", pi.created)})
+        for r in self.refunds.values():
+            pi = self.intents[r.intent_id]
+            rows.append({"ref": r.id, "type": "refund", "source": pi.method, "amount_minor": r.amount_minor,
+                         "currency": pi.currency.code, "merchant": pi.merchant, "method": pi.method_id,
+                         "fee_minor": 0, "time": r.created})
+        return pd.DataFrame(rows, columns=["ref", "type", "source", "amount_minor", "currency",
+                                           "merchant", "method", "fee_minor", "time"])
+
+    def statement(self):
+        """The bank's statement (its independent record) as a DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.bank.statement, columns=["ref", "type", "source", "amount_minor",
+                                                          "currency", "time"])
+
+    def summary(self) -> dict[str, int]:
+        """Counts of intents per state (for the chapter's simulations)."""
+        out: dict[str, int] = {}
+        for pi in self.intents.values():
+            out[pi.status] = out.get(pi.status, 0) + 1
+        return out
+
