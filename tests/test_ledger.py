@@ -1,0 +1,348 @@
+"""Tests for paylab.ledger: double entry, atomicity, typed errors, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paylab.clock import FixedClock
+from paylab.errors import CurrencyMismatch, InvalidInput, LedgerError
+from paylab.ledger import ACCOUNT_TYPES, JournalEntry, Ledger, Posting
+from paylab.money import Money
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def cny(x: str) -> Money:
+    return Money(x, "CNY")
+
+
+def entry(*lines: tuple[str, str], cur: str = "CNY", **kw) -> JournalEntry:
+    return JournalEntry(tuple(Posting(a, Money(x, cur)) for a, x in lines), **kw)
+
+
+@pytest.fixture
+def books() -> Ledger:
+    led = Ledger()
+    led.open_account("cash", "asset", "CNY")
+    led.open_account("sales", "revenue", "CNY")
+    led.open_account("payable", "liability", "CNY")
+    led.open_account("usd_cash", "asset", "USD")
+    led.open_account("usd_payable", "liability", "USD")
+    return led
+
+
+def test_account_types_constant():
+    assert ACCOUNT_TYPES == ("asset", "liability", "equity", "revenue", "expense")
+
+
+def test_open_account_idempotent_and_conflicts(books):
+    assert books.open_account("cash", "asset", "CNY") == "cash"
+    assert len(books.accounts()) == 5
+    with pytest.raises(LedgerError) as e:
+        books.open_account("cash", "liability", "CNY")
+    assert e.value.field == "name"
+    with pytest.raises(LedgerError):
+        books.open_account("cash", "asset", "USD")
+    with pytest.raises(InvalidInput) as e:
+        books.open_account("x", "income", "CNY")
+    assert e.value.field == "type"
+    with pytest.raises(InvalidInput) as e:
+        books.open_account("x", "asset", "XXX")
+    assert e.value.field == "currency"
+    with pytest.raises(InvalidInput) as e:
+        books.open_account("  ", "asset", "CNY")
+    assert e.value.field == "name"
+
+
+def test_accounts_frame(books):
+    df = books.accounts()
+    assert list(df.columns) == ["type", "currency", "normal side"]
+    assert df.loc["sales", "normal side"] == "credit"
+    assert df.loc["usd_cash", "currency"] == "USD"
+
+
+def test_post_balance_trial_balance(books):
+    eid = books.post(entry(("cash", "12.50"), ("sales", "-12.50"), memo="sale", ref="o1"))
+    assert eid == 1
+    assert books.balance("cash") == cny("12.50")
+    assert books.balance("sales") == cny("-12.50")  # debit-positive: a credit balance is negative
+    tb = books.trial_balance()
+    assert tb.loc["cash", "debit"] == Decimal("12.50")
+    assert tb.loc["sales", "credit"] == Decimal("12.50")
+    assert tb.groupby("currency")["balance"].sum().eq(0).all()
+    books.check_invariants()
+
+
+def test_entries_filters(books):
+    books.post(entry(("cash", "1"), ("sales", "-1"), ref="a"))
+    books.post(entry(("cash", "2"), ("payable", "-2"), ref="b"))
+    books.post(entry(("usd_cash", "3"), ("usd_payable", "-3"), cur="USD", ref="c"))
+    assert len(books.entries()) == 6
+    by_ref = books.entries(ref="b")
+    assert set(by_ref["account"]) == {"cash", "payable"}
+    by_acc = books.entries(account="cash")
+    assert sorted(set(by_acc["entry"])) == [1, 2]
+    assert len(books.entries(account="cash", ref="a")) == 2
+    with pytest.raises(LedgerError):
+        books.entries(account="nope")
+
+
+def test_multi_currency_entry_balances_per_currency(books):
+    e = JournalEntry((Posting("cash", cny("7.00")), Posting("payable", cny("-7.00")),
+                      Posting("usd_cash", Money("1", "USD")), Posting("usd_payable", Money("-1", "USD"))))
+    books.post(e)
+    assert e.currencies == ("CNY", "USD")
+    assert e.total_debits("CNY") == cny("7.00")
+    books.check_invariants()
+
+
+def test_unbalanced_and_malformed_entries_rejected():
+    with pytest.raises(LedgerError) as e:
+        entry(("cash", "10"), ("sales", "-9.99"))
+    assert e.value.field == "postings" and e.value.rule == "sum to zero per currency"
+    with pytest.raises(LedgerError) as e:  # balanced in total but not per currency
+        JournalEntry((Posting("a", cny("1")), Posting("b", Money("-1", "USD"))))
+    assert e.value.rule == "sum to zero per currency"
+    with pytest.raises(LedgerError) as e:
+        JournalEntry((Posting("cash", cny("1")),))
+    assert e.value.rule == "at least two postings"
+    with pytest.raises(InvalidInput) as e:
+        Posting("cash", cny("0"))
+    assert e.value.field == "amount"
+    with pytest.raises(InvalidInput) as e:
+        Posting("cash", 5)  # type: ignore[arg-type]
+    assert e.value.field == "amount"
+    with pytest.raises(InvalidInput) as e:
+        Posting("", cny("1"))
+    assert e.value.field == "account"
+    with pytest.raises(InvalidInput) as e:
+        entry(("a", "1"), ("b", "-1"), at=float("nan"))
+    assert e.value.field == "at"
+    with pytest.raises(InvalidInput):
+        JournalEntry((Posting("a", cny("1")), "b"))  # type: ignore[arg-type]
+
+
+def test_currency_mismatch_and_unknown_account_write_nothing(books):
+    with pytest.raises(CurrencyMismatch) as e:
+        books.post(entry(("cash", "1"), ("usd_payable", "-1"), cur="USD"))
+    assert e.value.field == "amount"
+    with pytest.raises(LedgerError) as e:
+        books.post(entry(("cash", "1"), ("ghost", "-1")))
+    assert e.value.field == "account"
+    with pytest.raises(InvalidInput) as e:
+        books.post("not an entry")  # type: ignore[arg-type]
+    assert e.value.field == "entry"
+    assert books.entry_count() == 0
+    assert len(books.entries()) == 0
+
+
+def test_post_many_is_all_or_nothing(books):
+    good = entry(("cash", "5"), ("sales", "-5"))
+    bad = entry(("cash", "5"), ("ghost", "-5"))
+    with pytest.raises(LedgerError):
+        books.post_many([good, good, bad])
+    assert books.entry_count() == 0
+
+    def boom(i: int) -> None:
+        if i == 1:
+            raise RuntimeError("crash between entries")
+
+    with pytest.raises(RuntimeError):
+        books.post_many([good, good, good], _after_each=boom)
+    assert books.entry_count() == 0
+    assert books.balance("cash") == cny("0")
+    assert books.post_many([good, good]) == [1, 2]
+    assert books.balance("cash") == cny("10")
+
+
+def test_balance_as_of_time_and_clock():
+    clock = FixedClock(1000)
+    led = Ledger(clock=clock)
+    led.open_account("cash", "asset", "CNY")
+    led.open_account("sales", "revenue", "CNY")
+    led.post(entry(("cash", "1"), ("sales", "-1")))  # dated by the clock: 1000
+    clock.advance(100)
+    led.post(entry(("cash", "2"), ("sales", "-2")))  # 1100
+    led.post(entry(("cash", "4"), ("sales", "-4"), at=5000))
+    assert led.balance("cash", at=999) == cny("0")
+    assert led.balance("cash", at=1000) == cny("1")
+    assert led.balance("cash", at=1100) == cny("3")
+    assert led.balance("cash") == cny("7")
+    assert list(led.entries()["at"].drop_duplicates()) == [1000.0, 1100.0, 5000.0]
+    with pytest.raises(InvalidInput) as e:
+        led.balance("cash", at="yesterday")  # type: ignore[arg-type]
+    assert e.value.field == "at"
+    with pytest.raises(LedgerError):
+        led.balance("nope")
+
+
+def test_bad_constructor_arguments():
+    with pytest.raises(InvalidInput) as e:
+        Ledger(123)  # type: ignore[arg-type]
+    assert e.value.field == "path"
+    with pytest.raises(InvalidInput) as e:
+        Ledger(clock=5)  # type: ignore[arg-type]
+    assert e.value.field == "clock"
+
+
+def test_check_invariants_detects_tampering(books):
+    books.post(entry(("cash", "1"), ("sales", "-1")))
+    books.check_invariants()
+    books._db.execute("UPDATE postings SET amount = amount + 1 WHERE rowid = 1")
+    with pytest.raises(LedgerError) as e:
+        books.check_invariants()
+    assert e.value.rule == "every entry sums to zero"
+
+
+def test_check_invariants_detects_one_line_entry(books):
+    books._db.execute("INSERT INTO entries(memo) VALUES ('orphan')")
+    with pytest.raises(LedgerError) as e:
+        books.check_invariants()
+    assert e.value.rule == "at least two postings"
+
+
+def test_post_minor_batch_checks_and_writes(books):
+    ids = books.post_minor_batch([(0, "cash", 100), (0, "sales", -100), (1, "cash", 50), (1, "payable", -50)],
+                                 memos=["a", "b"], refs=["r1", None])
+    assert ids == [1, 2]
+    assert books.balance("cash") == cny("1.50")
+    with pytest.raises(LedgerError) as e:
+        books.post_minor_batch([(0, "cash", 100), (0, "sales", -99)], memos=["x"], refs=[None])
+    assert e.value.rule == "sum to zero per currency"
+    with pytest.raises(LedgerError):
+        books.post_minor_batch([(0, "cash", 100)], memos=["x"], refs=[None])
+    with pytest.raises(LedgerError):
+        books.post_minor_batch([(0, "cash", 1), (0, "ghost", -1)], memos=["x"], refs=[None])
+    with pytest.raises(InvalidInput):
+        books.post_minor_batch([(0, "cash", 1.0), (0, "sales", -1)], memos=["x"], refs=[None])
+    with pytest.raises(InvalidInput):
+        books.post_minor_batch([(3, "cash", 1), (3, "sales", -1)], memos=["x"], refs=[None])
+    with pytest.raises(InvalidInput):
+        books.post_minor_batch([], memos=["x"], refs=[])
+    assert books.entry_count() == 2
+    books.check_invariants()
+
+
+def test_file_ledger_persists(tmp_path):
+    path = tmp_path / "books.db"
+    with Ledger(path) as led:
+        led.open_account("cash", "asset", "CNY")
+        led.open_account("sales", "revenue", "CNY")
+        led.post(entry(("cash", "3"), ("sales", "-3")))
+    again = Ledger(path)
+    assert again.balance("cash") == cny("3")
+    assert again.accounts().loc["sales", "type"] == "revenue"
+    again.check_invariants()
+    again.close()
+
+
+_CHILD = textwrap.dedent("""
+    import os, sys, time
+    sys.path.insert(0, {root!r})
+    from paylab.ledger import JournalEntry, Ledger, Posting
+    from paylab.money import Money
+    led = Ledger({path!r})
+    led.open_account("cash", "asset", "CNY")
+    led.open_account("sales", "revenue", "CNY")
+    led.post(JournalEntry((Posting("cash", Money("1", "CNY")), Posting("sales", Money("-1", "CNY")))))
+    batch = [JournalEntry((Posting("cash", Money("2", "CNY")), Posting("sales", Money("-2", "CNY"))))
+             for _ in range(2000)]
+    mode = {mode!r}
+    def hook(i):
+        if i == 1000:
+            if mode == "exit":
+                os._exit(3)
+            if mode == "wait":
+                print("mid-batch", flush=True)
+                time.sleep(60)
+    led.post_many(batch, _after_each=hook)
+    print("done", flush=True)
+""")
+
+
+def _child(tmp_path, mode):
+    path = str(tmp_path / f"crash-{mode}.db")
+    code = _CHILD.format(root=ROOT, path=path, mode=mode)
+    return path, [sys.executable, "-c", code]
+
+
+@pytest.mark.parametrize("mode", ["exit", "wait"])
+def test_crash_mid_batch_leaves_none_of_it(tmp_path, mode):
+    path, cmd = _child(tmp_path, mode)
+    if mode == "exit":  # the process ends abruptly (os._exit) half way through the batch
+        rc = subprocess.run(cmd, capture_output=True, timeout=60).returncode
+        assert rc == 3
+    else:  # the process is killed with SIGKILL half way through the batch
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "mid-batch"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+    led = Ledger(path)
+    assert led.entry_count() == 1  # only the entry committed before the batch
+    assert led.balance("cash") == cny("1")
+    led.check_invariants()
+    led.close()
+
+
+def test_completed_batch_is_all_there(tmp_path):
+    path, cmd = _child(tmp_path, "none")
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "done"
+    led = Ledger(path)
+    assert led.entry_count() == 2001
+    assert led.balance("cash") == cny("4001")
+    led.close()
+
+
+# --- properties ------------------------------------------------------------------------
+NAMES = ["a1", "a2", "l1", "r1", "x1"]
+TYPES = ["asset", "asset", "liability", "revenue", "expense"]
+
+
+def _fresh() -> Ledger:
+    led = Ledger()
+    for n, t in zip(NAMES, TYPES, strict=True):
+        led.open_account(n, t, "CNY")
+    return led
+
+
+balanced_entry = st.lists(
+    st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES), st.integers(1, 10**9)),
+    min_size=1, max_size=4,
+).filter(lambda moves: all(d != c for d, c, _ in moves))
+
+
+@given(st.lists(balanced_entry, min_size=1, max_size=12))
+def test_valid_entries_keep_trial_balance_at_zero(entries):
+    led = _fresh()
+    expected = dict.fromkeys(NAMES, 0)
+    for moves in entries:
+        lines = []
+        for debit, credit, units in moves:
+            lines += [Posting(debit, Money.from_minor(units, "CNY")), Posting(credit, Money.from_minor(-units, "CNY"))]
+            expected[debit] += units
+            expected[credit] -= units
+        led.post(JournalEntry(tuple(lines)))
+    assert led.balances_minor() == expected
+    assert sum(led.balances_minor().values()) == 0
+    led.check_invariants()
+
+
+@given(st.lists(st.tuples(st.sampled_from(NAMES), st.integers(-10**6, 10**6).filter(bool)), min_size=2, max_size=6)
+       .filter(lambda ls: sum(u for _, u in ls) != 0))
+def test_unbalanced_entry_rejected_and_nothing_written(lines):
+    led = _fresh()
+    with pytest.raises(LedgerError):
+        led.post(JournalEntry(tuple(Posting(a, Money.from_minor(u, "CNY")) for a, u in lines)))
+    assert led.entry_count() == 0
+    assert all(v == 0 for v in led.balances_minor().values())
