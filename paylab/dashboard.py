@@ -43,6 +43,8 @@ __all__ = [
     "ILLUSTRATIVE_MODELS",
     "STEPUP_RULES",
     "stepup_auth",
+    "cases_escrow",
+    "cases_friction",
     "beta_scores",
     "illustrative_auth",
     "illustrative_escrow",
@@ -300,6 +302,70 @@ def illustrative_escrow(profile: MerchantProfile) -> EscrowEffect:
     return EscrowEffect(trust_recovered=1.0, hold_days=7.0)
 
 
+def cases_escrow(params: object | None = None,
+                 policy: str = "escrow_dispute") -> Callable[[MerchantProfile], EscrowEffect]:
+    """Escrow effects from the market of strangers of chapter 6 (:mod:`paylab.cases.escrow_trust`).
+
+    In that model a buyer buys when her valuation covers the price plus the loss she
+    expects from fraud. The trust recovered is the share of the buyers lost to that
+    expected loss without protection whom ``policy`` wins back (in the steady state);
+    the hold is the honest seller's mean days to cash under ``policy``.
+    """
+    from paylab.cases.escrow_trust import (
+        POLICIES,
+        EscrowParams,
+        effective_fraud_rate,
+        loss_given_fraud,
+        seller_days_to_cash,
+    )
+
+    params = EscrowParams() if params is None else params
+    if not isinstance(params, EscrowParams):
+        raise InvalidInput("params", "paylab.cases.escrow_trust.EscrowParams", "pass EscrowParams or None")
+    if policy not in POLICIES or policy == "none":
+        raise InvalidInput("policy", "escrow or escrow_dispute", f"{policy!r} is not an escrow policy")
+    params.validate()
+
+    def expected_loss(pol: str) -> float:
+        return effective_fraud_rate(params, pol) * loss_given_fraud(params, pol)
+
+    def buyers(loss: float) -> float:  # share of valuations ~ U(low, high) at or above 1 + loss
+        span = params.value_high - params.value_low
+        return min(1.0, max(0.0, (params.value_high - 1.0 - loss) / span))
+
+    lost = buyers(0.0) - buyers(expected_loss("none"))
+    won_back = buyers(expected_loss(policy)) - buyers(expected_loss("none"))
+    effect = EscrowEffect(trust_recovered=won_back / lost if lost > 0 else 1.0,
+                          hold_days=seller_days_to_cash(params, policy))
+
+    def escrow(profile: MerchantProfile) -> EscrowEffect:
+        return effect
+
+    escrow.__doc__ = f"escrow effect of paylab.cases.escrow_trust ({policy})"
+    return escrow
+
+
+def cases_friction(params: object | None = None) -> Callable[[float], float]:
+    """Buyers lost to challenges, from the checkout funnel of chapter 6 (:mod:`paylab.cases.checkout`).
+
+    The funnel's other steps (address, review) are the same for every payment design,
+    so only the authentication step's loss is used: 1 − conversion(c) / conversion(0).
+    """
+    from paylab.cases.checkout import CheckoutParams, conversion
+
+    params = CheckoutParams() if params is None else params
+    if not isinstance(params, CheckoutParams):
+        raise InvalidInput("params", "paylab.cases.checkout.CheckoutParams", "pass CheckoutParams or None")
+    base = conversion(replace(params, challenge_rate=0.0))
+
+    def friction(challenge_rate: float) -> float:
+        c = _prob(challenge_rate, "challenge_rate")
+        return 1.0 - conversion(replace(params, challenge_rate=c)) / base if base > 0 else 0.0
+
+    friction.__doc__ = "authentication-step loss of paylab.cases.checkout"
+    return friction
+
+
 #: How the dashboard's three policies map onto :class:`paylab.auth.stepup.StepUpPolicy` rules.
 STEPUP_RULES = {"none": {}, "risk_based": {"risk_threshold": 45}, "always": {"default_challenge": True}}
 
@@ -349,16 +415,18 @@ class Models:
 
     auth: Callable[[str, MerchantProfile], AuthEffect] = field(default_factory=stepup_auth)
     scores: Callable[[float], tuple[float, float]] = field(default_factory=beta_scores)
-    friction: Callable[[float], float] = illustrative_friction
-    escrow: Callable[[MerchantProfile], EscrowEffect] = illustrative_escrow
+    friction: Callable[[float], float] = field(default_factory=cases_friction)
+    escrow: Callable[[MerchantProfile], EscrowEffect] = field(default_factory=cases_escrow)
     assumptions: Assumptions = field(default_factory=Assumptions)
-    source: str = "step-up replay (paylab.auth.stepup) + illustrative parametric sub-models"
+    source: str = ("step-up replay (paylab.auth.stepup), checkout funnel and escrow market (paylab.cases), "
+                   "illustrative risk-score curves")
 
 
-#: The book's default: the step-up policy of chapter 4, illustrative curves for the rest.
+#: The book's default: sub-models of chapters 4 and 6, illustrative score curves.
 DEFAULT_MODELS = Models()
 #: Every sub-model illustrative and parametric (no replay), for comparison.
-ILLUSTRATIVE_MODELS = Models(auth=illustrative_auth, source="illustrative parametric sub-models")
+ILLUSTRATIVE_MODELS = Models(auth=illustrative_auth, friction=illustrative_friction, escrow=illustrative_escrow,
+                             source="illustrative parametric sub-models")
 
 
 # ----------------------------------------------------------------------- outcome

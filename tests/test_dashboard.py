@@ -253,3 +253,38 @@ def test_plots_and_widget_show_the_default_state():
     assert w.children[1].value != shown
     controls[0].children[1].value = ()
     assert "at least one" in w.children[1].value
+
+
+def test_cases_submodels_match_chapter_6():
+    from paylab.cases.checkout import CheckoutParams, conversion
+    from paylab.cases.escrow_trust import EscrowParams, seller_days_to_cash
+
+    friction = db.cases_friction()
+    assert friction(0.0) == 0.0
+    p = CheckoutParams()
+    assert friction(0.4) == pytest.approx(0.4 * p.challenge_drop)
+    assert 1 - friction(0.4) == pytest.approx(
+        conversion(replace(p, challenge_rate=0.4)) / conversion(replace(p, challenge_rate=0.0)))
+    esc = db.cases_escrow()(db.MerchantProfile())
+    assert esc.hold_days == pytest.approx(seller_days_to_cash(EscrowParams(), "escrow_dispute"))
+    assert 0.9 < esc.trust_recovered <= 1.0  # escrow + disputes wins back nearly all wary buyers
+    plain = db.cases_escrow(policy="escrow")(db.MerchantProfile())
+    assert plain.trust_recovered <= esc.trust_recovered
+    with pytest.raises(InvalidInput) as exc:
+        db.cases_escrow(policy="none")
+    assert exc.value.field == "policy"
+    with pytest.raises(InvalidInput) as exc:
+        db.cases_escrow(params="x")
+    assert exc.value.field == "params"
+    with pytest.raises(InvalidInput) as exc:
+        db.cases_friction(params=3)
+    assert exc.value.field == "params"
+
+
+@given(config_st, profile_st)
+def test_illustrative_models_keep_the_same_properties(config, profile):
+    out = db.evaluate(config, profile, db.ILLUSTRATIVE_MODELS)
+    assert 0 <= out.conversion <= 1
+    on = db.evaluate(replace(config, escrow=True), profile, db.ILLUSTRATIVE_MODELS)
+    assert on.settlement_days >= db.evaluate(replace(config, escrow=False), profile,
+                                             db.ILLUSTRATIVE_MODELS).settlement_days
