@@ -79,7 +79,10 @@ def parse_hash(stored: str) -> dict:
         digest = base64.b64decode(parts[3], validate=True)
     except (ValueError, KeyError, binascii.Error):
         raise InvalidInput("stored", "scrypt$n=..,r=..,p=..$salt$hash", "malformed parameters or base64") from None
-    _check_params(n, r, p)
+    try:
+        _check_params(n, r, p)
+    except InvalidInput as exc:
+        raise InvalidInput("stored", exc.rule or "valid parameters", f"stored parameters: {exc.message}") from None
     if len(digest) != _DKLEN or len(salt) < 8:
         raise InvalidInput("stored", "32-byte hash, salt >= 8 bytes", "hash or salt has the wrong length")
     return {"n": n, "r": r, "p": p, "salt": salt, "hash": digest}
