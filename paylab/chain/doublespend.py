@@ -47,12 +47,32 @@ def double_spend_probability(q: float, z: int) -> float:
     p = 1.0 - q
     if q >= p:
         return 1.0
-    lam = z * (q / p)
-    total = 1.0
+    if q == 0:
+        return 1.0 if z == 0 else 0.0
+    r = q / p
+    lam = z * r
+    # Written as a sum of positive terms (no 1 - Σ cancellation), so tiny values stay exact:
+    # P = Σ_{k<=z} Pois(k) r^(z-k) + Σ_{k>z} Pois(k)
+    return _mix(lambda k: -lam + k * math.log(lam) - math.lgamma(k + 1) if lam > 0 else
+                (0.0 if k == 0 else -math.inf), z, r)
+
+
+def _mix(log_weight, z: int, r: float) -> float:
+    """Σ_k w(k)·min(1, r^(z-k)) for a distribution w over k = 0, 1, … given by its log."""
+    total = 0.0
     for k in range(z + 1):
-        poisson = math.exp(-lam) * lam**k / math.factorial(k)
-        total -= poisson * (1 - (q / p) ** (z - k))
-    return max(total, 0.0)
+        lw = log_weight(k)
+        if lw > -math.inf:
+            total += math.exp(lw + (z - k) * math.log(r))
+    k = z + 1
+    while True:  # the tail k > z: terms shrink geometrically once k is past the mean
+        lw = log_weight(k)
+        term = math.exp(lw) if lw > -math.inf else 0.0
+        total += term
+        if term <= 1e-300 or (term < total * 1e-18 and k > 2 * z + 10):
+            break
+        k += 1
+    return min(total, 1.0)
 
 
 def double_spend_probability_exact(q: float, z: int) -> float:
@@ -68,10 +88,12 @@ def double_spend_probability_exact(q: float, z: int) -> float:
         return 1.0
     if z == 0:
         return 1.0
-    total = 1.0
-    for m in range(z + 1):
-        total -= math.comb(m + z - 1, m) * (p**z * q**m - q**z * p**m)
-    return min(max(total, 0.0), 1.0)
+    if q == 0:
+        return 0.0
+    # attacker blocks before the z-th honest block: negative binomial, C(m+z-1, m) p^z q^m
+    lp, lq = math.log(p), math.log(q)
+    return _mix(lambda m: math.lgamma(m + z) - math.lgamma(m + 1) - math.lgamma(z) + z * lp + m * lq,
+                z, q / p)
 
 
 def min_confirmations(q: float, p_max: float = 0.001, *, z_limit: int = 10_000) -> int:
