@@ -1,0 +1,61 @@
+"""paylab.risk: scoring, levels, validation and the heat-map counts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paylab.compliance import CONTROLS
+from paylab.errors import InvalidInput
+from paylab.risk import CATEGORIES, RISKS, Risk, heat_counts, level, risk_register
+
+
+def test_register_covers_the_four_families_and_sorts():
+    reg = risk_register()
+    assert set(reg["category"]) == set(CATEGORIES)
+    assert list(reg["score"]) == sorted(reg["score"], reverse=True)
+    assert (reg["score"] == reg["likelihood"] * reg["impact"]).all()
+    assert (reg["residual score"] <= reg["score"]).all()
+
+
+def test_controls_exist_in_the_catalogue():
+    for risk in RISKS:
+        assert set(risk.controls) <= set(CONTROLS), risk.id
+
+
+@given(st.integers(1, 5), st.integers(1, 5))
+def test_level_bands(lik, imp):
+    name = level(lik * imp)
+    assert name == ("low" if lik * imp <= 4 else "medium" if lik * imp <= 9 else "high" if lik * imp <= 15
+                    else "critical")
+
+
+def test_heat_counts():
+    reg = risk_register()
+    before, after = heat_counts(reg), heat_counts(reg, residual=True)
+    assert before.to_numpy().sum() == after.to_numpy().sum() == len(RISKS)
+    assert before.loc[4, 4] == 1                     # L1: likelihood 4, impact 4
+    assert list(before.index) == [5, 4, 3, 2, 1]
+    with pytest.raises(InvalidInput):
+        heat_counts(reg.drop(columns=["impact"]))
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [({"category": "financial"}, "category"),
+                                               ({"likelihood": 6}, "likelihood"),
+                                               ({"residual_impact": 5, "impact": 3}, "residual_likelihood"),
+                                               ({"controls": ()}, "controls"), ({"impact": True}, "impact")])
+def test_bad_risks(kwargs, field):
+    base = dict(id="X1", category="technical", title="t", cause="c", likelihood=3, impact=4, controls=("c",),
+                residual_likelihood=2, residual_impact=2)
+    with pytest.raises(InvalidInput) as err:
+        Risk(**{**base, **kwargs})
+    assert err.value.field == field
+
+
+def test_duplicate_ids_and_bad_scores():
+    with pytest.raises(InvalidInput) as err:
+        risk_register([RISKS[0], RISKS[0]])
+    assert err.value.field == "id"
+    with pytest.raises(InvalidInput):
+        level(26)
