@@ -241,3 +241,16 @@ def test_compliance_cost_by_hand():
     with pytest.raises(InvalidInput) as e:
         failures.compliance_cost(replace(p, inspection_probability=-0.1), compliant=False)
     assert e.value.field == "inspection_probability"
+
+
+# ---------------------------------------------------------------- plots
+def test_every_case_plot_draws_and_says_illustrative():
+    import matplotlib.pyplot as plt
+
+    from paylab.plots import cases as pc
+
+    for name in pc.__all__:
+        fig = getattr(pc, name)()
+        titles = [ax.get_title() for ax in fig.axes]
+        assert any("illustrative" in t for t in titles), name
+        plt.close(fig)
