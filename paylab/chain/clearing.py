@@ -164,7 +164,7 @@ def bitcoin_capacity_tps(block_bytes: int = 1_000_000, tx_bytes: int = 250,
 
 
 THROUGHPUT: tuple[ThroughputFact, ...] = (
-    ThroughputFact("Bitcoin", 7, "capacity, upper end of 3–7 tx/s (1 MB blocks, ~10 min)", 2008,
+    ThroughputFact("Bitcoin", 7, "capacity, upper end of 3–7", 2008,
                    "bytetree_tps"),
     ThroughputFact("Visa (busiest minute)", 11_000, "peak average, 23 Dec 2010", 2010, "visa2011"),
     ThroughputFact("VisaNet (capacity)", 24_000, "stated capacity", 2013, "visa2013"),
