@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from paylab.errors import CurrencyMismatch, InvalidInput, LedgerError
@@ -321,6 +322,79 @@ class Ledger:
             raise
         self._db.execute("COMMIT")
         return list(range(first, first + n))
+
+    def post_columns(self, *, memo: Sequence[str], ref: Sequence[str | None], at: Sequence[float | None],
+                     line_entry: np.ndarray, line_account: Sequence[str] | np.ndarray,
+                     line_amount: np.ndarray,
+                     also: Callable[[sqlite3.Connection], None] | None = None) -> np.ndarray:
+        """Vectorized posting for batch engines: ``len(memo)`` entries given column-wise.
+
+        Line ``k`` puts ``line_amount[k]`` minor units on ``line_account[k]`` within entry
+        ``line_entry[k]`` (an index into ``memo``/``ref``/``at``). The same rules as
+        :meth:`post` are checked with numpy (open accounts, at least two lines per entry,
+        zero sum per entry and currency, no zero lines); then entries and lines are written
+        with ``executemany`` in one transaction, together with whatever ``also(connection)``
+        writes (e.g. a batch's payment details). Returns the entry ids.
+        """
+        n = len(memo)
+        if len(ref) != n or len(at) != n:
+            raise InvalidInput("ref", "one per entry", "memo, ref and at must have the same length")
+        le = np.asarray(line_entry)
+        amt = np.asarray(line_amount)
+        if le.ndim != 1 or amt.shape != le.shape or len(line_account) != len(le):
+            raise InvalidInput("line_entry", "equal-length 1-d columns",
+                               "line_entry, line_account and line_amount must have the same length")
+        if not np.issubdtype(amt.dtype, np.integer) or not np.issubdtype(le.dtype, np.integer):
+            raise InvalidInput("line_amount", "integer minor units",
+                               "line amounts and entry indices must be integer arrays (no floats)")
+        amt = amt.astype(np.int64, copy=False)
+        le = le.astype(np.int64, copy=False)
+        if len(le) and (le.min() < 0 or le.max() >= n):
+            raise InvalidInput("line_entry", "entry index in range", "a line points at no entry")
+        if (amt == 0).any():
+            raise InvalidInput("line_amount", "non-zero", "a posting line has a zero amount")
+        codes, uniques = pd.factorize(np.asarray(line_account, dtype=object), sort=False)
+        ids = np.empty(len(uniques), dtype=np.int64)
+        curs = np.empty(len(uniques), dtype=np.int64)
+        cur_codes: dict[str, int] = {}
+        for i, name in enumerate(uniques):
+            try:
+                aid, _, cur = self._accounts[name]
+            except (KeyError, TypeError):
+                raise LedgerError(f"unknown account {name!r}: open it first", field="account",
+                                  rule="account must be open", code="unknown_account") from None
+            ids[i] = aid
+            curs[i] = cur_codes.setdefault(cur.code, len(cur_codes))
+        line_ids = ids[codes]
+        counts = np.bincount(le, minlength=n)
+        if n and counts.min() < 2:
+            raise LedgerError("a journal entry needs at least two postings (double entry)",
+                              field="postings", rule="at least two postings")
+        key = le * max(len(cur_codes), 1) + curs[codes]
+        order = np.argsort(key, kind="stable")
+        k_sorted = key[order]
+        starts = np.flatnonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]]) if len(key) else np.array([], int)
+        sums = np.add.reduceat(amt[order], starts) if len(key) else np.array([], np.int64)
+        if (sums != 0).any():
+            bad = int(k_sorted[starts[np.flatnonzero(sums)[0]]] // max(len(cur_codes), 1))
+            raise LedgerError(f"entry {bad} does not balance", field="postings",
+                              rule="sum to zero per currency", code="unbalanced")
+        when = [a if a is not None else (float(self.clock()) if self.clock else None) for a in at] \
+            if any(a is None for a in at) else at
+        self._begin()
+        try:
+            first = self._db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM entries").fetchone()[0]
+            self._db.executemany("INSERT INTO entries(id, memo, ref, at) VALUES (?, ?, ?, ?)",
+                                 zip(range(first, first + n), memo, ref, when, strict=True))
+            self._db.executemany("INSERT INTO postings(entry_id, account_id, amount) VALUES (?, ?, ?)",
+                                 zip((le + first).tolist(), line_ids.tolist(), amt.tolist(), strict=True))
+            if also is not None:
+                also(self._db)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return np.arange(first, first + n, dtype=np.int64)
 
     def _begin(self) -> None:
         if self._db.in_transaction:
