@@ -23,6 +23,8 @@ from paylab.chain.clearing import (
     shared_ledger_settlement,
 )
 from paylab.chain.doublespend import (
+    WHITEPAPER_MIN_Z,
+    WHITEPAPER_PRINTED,
     SimulationResult,
     double_spend_probability,
     double_spend_probability_exact,
@@ -39,7 +41,8 @@ __all__ = [
     "THROUGHPUT", "Hop", "Route", "Settlement", "ThroughputFact", "bitcoin_capacity_tps",
     "compare_settlement", "correspondent_settlement", "illustrative_correspondent_route",
     "shared_ledger_settlement",
-    "SimulationResult", "double_spend_probability", "double_spend_probability_exact",
+    "WHITEPAPER_MIN_Z", "WHITEPAPER_PRINTED", "SimulationResult", "double_spend_probability",
+    "double_spend_probability_exact",
     "min_confirmations", "simulate_double_spend", "wilson_interval",
     "EscrowState", "Payout", "escrow_step", "escrow_timeout", "new_escrow",
     "MerkleStep", "merkle_levels", "merkle_proof", "merkle_root", "verify_merkle_proof",

@@ -15,8 +15,17 @@ import numpy as np
 
 from paylab.errors import InvalidInput
 
-__all__ = ["double_spend_probability", "double_spend_probability_exact", "min_confirmations",
-           "simulate_double_spend", "SimulationResult", "wilson_interval"]
+__all__ = ["WHITEPAPER_PRINTED", "WHITEPAPER_MIN_Z", "double_spend_probability",
+           "double_spend_probability_exact", "min_confirmations", "simulate_double_spend",
+           "SimulationResult", "wilson_interval"]
+
+#: Values printed in section 11 of Nakamoto (2008) that the book's FACTS sheet confirms: (q, z) -> text.
+WHITEPAPER_PRINTED = {
+    (0.1, 1): "0.2045873", (0.1, 5): "0.0009137", (0.1, 10): "0.0000012",
+    (0.3, 5): "0.1773523", (0.3, 10): "0.0416605", (0.3, 50): "0.0000006",
+}
+#: The whitepaper's "z needed for P < 0.001" for the confirmed rows: q -> z.
+WHITEPAPER_MIN_Z = {0.10: 5, 0.30: 24}
 
 
 def _check_q(q: float) -> float:
