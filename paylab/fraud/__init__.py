@@ -1,0 +1,47 @@
+"""AI risk control (智能风控): synthetic PaySim-style data, features, rules, a model, a threshold.
+
+- :mod:`paylab.fraud.generate` — ``generate_transactions`` (PaySim schema, labelled fraud)
+- :mod:`paylab.fraud.features` — ``add_features`` (hour, amount vs history, velocity, …)
+- :mod:`paylab.fraud.rules` — ``Rule`` and ``RuleEngine`` (rules as data, hit rates)
+- :mod:`paylab.fraud.model` — ``time_split``, ``train_model``, ``evaluate``, importances
+- :mod:`paylab.fraud.threshold` — ``choose_threshold`` (minimum expected cost)
+
+Amounts and balances are integer minor units (cents); costs are ``Money`` or minor units.
+"""
+
+from paylab.fraud.features import FEATURES, add_features, feature_columns, inconsistent_rows
+from paylab.fraud.generate import (
+    COLUMNS,
+    CURRENCY,
+    FLAG_LIMIT_MINOR,
+    FRAUD_PATTERNS,
+    TYPES,
+    generate_transactions,
+    to_money,
+)
+from paylab.fraud.model import (
+    MODEL_FEATURES,
+    FraudModel,
+    evaluate,
+    feature_importance,
+    random_split,
+    split_comparison,
+    time_split,
+    train_model,
+)
+from paylab.fraud.rules import DEFAULT_RULES, RULE_KINDS, Rule, RuleEngine
+from paylab.fraud.threshold import (
+    ThresholdChoice,
+    choose_threshold,
+    cost_curve,
+    expected_cost,
+    outcome_at,
+)
+
+__all__ = [
+    "COLUMNS", "CURRENCY", "FLAG_LIMIT_MINOR", "FRAUD_PATTERNS", "TYPES", "generate_transactions",
+    "to_money", "FEATURES", "add_features", "feature_columns", "inconsistent_rows",
+    "MODEL_FEATURES", "FraudModel", "evaluate", "feature_importance", "random_split",
+    "split_comparison", "time_split", "train_model", "DEFAULT_RULES", "RULE_KINDS", "Rule",
+    "RuleEngine", "ThresholdChoice", "choose_threshold", "cost_curve", "expected_cost", "outcome_at",
+]
