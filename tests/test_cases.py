@@ -290,3 +290,13 @@ def test_logistics_bad_inputs():
     with pytest.raises(InvalidInput) as e:
         logistics.fulfilment_outcome(logistics.LogisticsParams(order_minor=0), "cod")
     assert e.value.field == "order_minor"
+
+
+def test_fraud_sweep_unprotected_market_shrinks():
+    t = escrow_trust.fraud_sweep(escrow_trust.EscrowParams(buyers=800), [0.0, 0.2, 0.4], rounds=6)
+    assert (t.loc[0.0] == t.loc[0.0, "none"]).all()  # no fraud: the policies do not matter
+    assert t["none"].is_monotonic_decreasing
+    assert t.loc[0.4, "escrow_dispute"] > 1.5 * t.loc[0.4, "none"]
+    with pytest.raises(InvalidInput) as e:
+        escrow_trust.fraud_sweep(escrow_trust.EscrowParams(), [1.5])
+    assert e.value.field == "fraud_rates"

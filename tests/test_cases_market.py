@@ -254,3 +254,14 @@ def test_every_case_plot_draws_and_says_illustrative():
         titles = [ax.get_title() for ax in fig.axes]
         assert any("illustrative" in t for t in titles), name
         plt.close(fig)
+
+
+def test_experience_sweep_and_compliance_break_even():
+    t = failures.experience_sweep(failures.ExperienceParams(), [0.0, 0.1, 0.2])
+    assert t["orders_lost"].is_monotonic_increasing
+    p = failures.ComplianceParams()
+    q = failures.compliance_break_even(p)
+    at = failures.compliance_cost(replace(p, inspection_probability=q), compliant=False)
+    assert abs(at.minor_units - p.programme_cost_minor) <= 2
+    free = failures.compliance_break_even(replace(p, fine_minor=0, suspension_days=0, lost_customers_share=0.0))
+    assert free == float("inf")

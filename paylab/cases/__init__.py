@@ -48,6 +48,7 @@ from paylab.cases.escrow_trust import (
     MarketOutcome,
     auto_confirm_tradeoff,
     effective_fraud_rate,
+    fraud_sweep,
     loss_given_fraud,
     notice_probability,
     seller_days_to_cash,
@@ -61,8 +62,10 @@ from paylab.cases.failures import (
     breach_replay,
     compare_breach_defences,
     compare_compliance,
+    compliance_break_even,
     compliance_cost,
     experience_loss,
+    experience_sweep,
     growth_without_risk_control,
 )
 from paylab.cases.logistics import LogisticsParams, MethodTerms, cash_curve, compare_fulfilment, fulfilment_outcome
@@ -102,10 +105,11 @@ __all__ = [
     "DisputeParams", "cost_per_order", "chargeback_reserve", "rolling_reserve", "simulate_chargebacks",
     # escrow
     "EscrowParams", "MarketOutcome", "notice_probability", "loss_given_fraud", "effective_fraud_rate",
-    "seller_days_to_cash", "simulate_market", "auto_confirm_tradeoff",
+    "seller_days_to_cash", "simulate_market", "auto_confirm_tradeoff", "fraud_sweep",
     # failures
     "BreachParams", "breach_replay", "compare_breach_defences", "GrowthParams", "growth_without_risk_control",
-    "ExperienceParams", "experience_loss", "ComplianceParams", "compliance_cost", "compare_compliance",
+    "ExperienceParams", "experience_loss", "experience_sweep", "ComplianceParams", "compliance_cost",
+    "compare_compliance", "compliance_break_even",
     # logistics
     "LogisticsParams", "MethodTerms", "fulfilment_outcome", "compare_fulfilment", "cash_curve",
     # social

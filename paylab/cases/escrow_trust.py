@@ -40,6 +40,7 @@ __all__ = [
     "simulate_market",
     "compare_policies",
     "auto_confirm_tradeoff",
+    "fraud_sweep",
 ]
 
 POLICIES = ("none", "escrow", "escrow_dispute")
@@ -211,3 +212,17 @@ def auto_confirm_tradeoff(params: EscrowParams = EscrowParams(), days: range | l
                      "loss_per_trade": effective_fraud_rate(p, policy) * lgf,
                      "seller_days_to_cash": seller_days_to_cash(p, policy)})
     return pd.DataFrame(rows).set_index("auto_confirm_days")
+
+
+def fraud_sweep(params: EscrowParams = EscrowParams(), fraud_rates: list[float] | None = None, *,
+                rounds: int = 12, seed: int = 0) -> pd.DataFrame:
+    """Trades over all rounds for each policy as the base fraud rate rises (index: fraud rate).
+
+    Shows when a market of strangers without protection shrinks while escrow keeps it open."""
+    rates = fraud_rates if fraud_rates is not None else [i / 20 for i in range(0, 9)]
+    rows = []
+    for f in rates:
+        p = replace(params, fraud_rate=v.prob(f, "fraud_rates"))
+        rows.append({"fraud_rate": f, **{pol: simulate_market(p, pol, rounds=rounds, seed=seed).trades
+                                          for pol in POLICIES}})
+    return pd.DataFrame(rows).set_index("fraud_rate")

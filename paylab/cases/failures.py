@@ -27,8 +27,8 @@ from paylab.cases import _validate as v
 from paylab.money import Money
 
 __all__ = ["BreachParams", "breach_replay", "compare_breach_defences", "GrowthParams",
-           "growth_without_risk_control", "ExperienceParams", "experience_loss",
-           "ComplianceParams", "compliance_cost", "compare_compliance"]
+           "growth_without_risk_control", "ExperienceParams", "experience_loss", "experience_sweep",
+           "ComplianceParams", "compliance_cost", "compare_compliance", "compliance_break_even"]
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,14 @@ def experience_loss(params: ExperienceParams = ExperienceParams()) -> dict[str, 
             "future_revenue_lost": Money.from_minor(churned * params.repeat_orders * params.order_minor, cur)}
 
 
+def experience_sweep(params: ExperienceParams = ExperienceParams(),
+                     failure_rates: list[float] | None = None) -> pd.DataFrame:
+    """:func:`experience_loss` for a range of payment failure rates (index: failure rate)."""
+    rates = failure_rates if failure_rates is not None else [i / 100 for i in range(0, 21, 2)]
+    rows = [{"failure_rate": f, **experience_loss(replace(params, failure_rate=f))} for f in rates]
+    return pd.DataFrame(rows).set_index("failure_rate")
+
+
 @dataclass(frozen=True)
 class ComplianceParams:
     """Compliance as a cost model (illustrative values)."""
@@ -252,3 +260,13 @@ def compare_compliance(params: ComplianceParams = ComplianceParams(),
                      "compliance_programme": compliance_cost(p, compliant=True)})
     return pd.DataFrame(rows).set_index("inspection_probability")
 
+
+
+def compliance_break_even(params: ComplianceParams = ComplianceParams()) -> float:
+    """Inspection probability above which skipping compliance costs more, in expectation,
+    than the programme (1.0 or more means skipping never costs more within a year)."""
+    params.validate()
+    at_one = compliance_cost(replace(params, inspection_probability=1.0), compliant=False)
+    if at_one.is_zero():
+        return float("inf")
+    return params.programme_cost_minor / at_one.minor_units

@@ -12,9 +12,9 @@ from paylab.cases import checkout, credit, disputes, escrow_trust, failures, log
 from paylab.money import Money
 from paylab.plots import PALETTE, new_axes, use_style
 
-__all__ = ["escrow_volume", "auto_confirm_plot", "apr_plot", "minimum_payment_plot", "yield_plot",
+__all__ = ["escrow_volume", "fraud_sweep_plot", "auto_confirm_plot", "apr_plot", "minimum_payment_plot", "yield_plot",
            "cash_curve_plot", "dispute_cost_plot", "funnel_plot", "friction_plot", "coupon_plot",
-           "breach_plot", "growth_plot", "compliance_plot"]
+           "breach_plot", "growth_plot", "experience_plot", "compliance_plot"]
 
 _ILL = "(illustrative parameters)"
 
@@ -34,6 +34,18 @@ def escrow_volume(params: escrow_trust.EscrowParams | None = None, *, rounds: in
                 label=f"{pol}: loss rate {out.loss_rate:.2%}")
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def fraud_sweep_plot(params: escrow_trust.EscrowParams | None = None, fraud_rates=None, *, seed: int = 0):
+    """Trades over a year of rounds as the share of cheating sellers rises, per policy."""
+    t = escrow_trust.fraud_sweep(params or escrow_trust.EscrowParams(), fraud_rates, seed=seed)
+    fig, ax = new_axes(f"Fraud pressure and trade volume {_ILL}", "share of sellers who would cheat",
+                       "trades over 12 rounds")
+    for i, pol in enumerate(escrow_trust.POLICIES):
+        ax.plot(t.index, t[pol], marker="o", color=PALETTE[i], label=pol)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="lower left")
     return fig
 
 
@@ -212,6 +224,19 @@ def growth_plot(params: failures.GrowthParams | None = None):
     ax.plot(g.index, g["profit_uncontrolled_minor"] / 100 / 1e6, color=PALETTE[3], label="no risk control")
     ax.plot(g.index, g["profit_controlled_minor"] / 100 / 1e6, color=PALETTE[2], label="with risk control")
     ax.axhline(0, color="black", lw=0.8)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def experience_plot(params: failures.ExperienceParams | None = None, failure_rates=None):
+    """Orders lost in a month and buyers lost for good as the payment failure rate rises."""
+    params = params if params is not None else failures.ExperienceParams()
+    t = failures.experience_sweep(params, failure_rates)
+    fig, ax = new_axes(f"Poor experience: payment failures and abandonment {_ILL}", "payment failure rate",
+                       "buyers (per month)")
+    ax.plot(t.index, t["orders_lost"], color=PALETTE[3], marker="o", label="orders lost this month")
+    ax.plot(t.index, t["buyers_churned"], color=PALETTE[4], marker="s", label="buyers lost for good")
+    ax.set_ylim(bottom=0)
     ax.legend(fontsize=8)
     return fig
 
