@@ -300,7 +300,7 @@ def generate_events(*, seed: int = 0, users: int = 300, hours: float = 24.0) -> 
     t0 = rng.uniform(0, span - 3600)
     for k in range(400):
         ip = f"185.220.101.{k % 4 + 1}"
-        add(t0 + k * 3.0, "login", ip, f"leaked{k}", rng.random() < 0.02, attack="credential_stuffing")
+        add(t0 + k * 1.0, "login", ip, f"leaked{k}", rng.random() < 0.02, attack="credential_stuffing")
     # card testing: a bot checks stolen cards with tiny payments
     t1 = rng.uniform(0, span - 3600)
     for k in range(120):
