@@ -101,7 +101,7 @@ def cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
 
 # --- ECB leaks patterns -------------------------------------------------------------------
 
-def make_logo_image(height: int = 96, width: int = 160) -> np.ndarray:
+def make_logo_image(height: int = 160, width: int = 256) -> np.ndarray:
     """A synthetic grey-scale 'card and coin' logo with large flat areas (uint8, height×width)."""
     if height < 16 or width < 16 or width % BLOCK:
         raise InvalidInput("width", "multiple of 16, both sides >= 16",
