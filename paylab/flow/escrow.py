@@ -61,7 +61,7 @@ def escrow_timeline(gateway: Any, intent_id: str) -> list[dict[str, Any]]:
             buyer += ev.data["amount"]
             status = "TRADE_CLOSED" if held == 0 else "TRADE_SUCCESS"
             label = "dispute/refund: money back to buyer"
-        elif ev.type == "escrow.released":
+        elif ev.type == "escrow.released" and ev.dst == "ledger":
             merchant += held
             held = 0
             status = "TRADE_FINISHED"
