@@ -49,6 +49,7 @@ __all__ = [
     "illustrative_auth",
     "illustrative_escrow",
     "illustrative_friction",
+    "fraud_scores",
     "market_coverage",
     "method_mix",
     "evaluate",
@@ -288,6 +289,30 @@ def beta_scores(genuine_shape: float = 4.0, fraud_shape: float = 2.0) -> Callabl
         return (1.0 - t) ** genuine_shape, 1.0 - t ** fraud_shape
 
     return scores
+
+
+def fraud_scores(scores: Sequence[float], labels: Sequence[int]) -> Callable[[float], tuple[float, float]]:
+    """A risk-score model read off real model scores, e.g. those of chapter 5's fraud model.
+
+    For a threshold ``t`` it returns, through :func:`paylab.fraud.outcome_at`, the share of good
+    rows flagged (declined) and the recall (fraud caught) of ``scores >= t`` on ``labels``.
+    """
+    from paylab.fraud import outcome_at
+
+    first = outcome_at(scores, labels, 0.0)  # validates once; needs both classes
+    if not first["fraud_total"] or not first["good_total"]:
+        raise InvalidInput("labels", "both classes", "scores need both fraud and good rows")
+    cache: dict[float, tuple[float, float]] = {}
+
+    def model(threshold: float) -> tuple[float, float]:
+        t = _prob(threshold, "risk_threshold", open_low=True)
+        if t not in cache:
+            out = outcome_at(scores, labels, t)
+            cache[t] = (out["challenge_rate"], out["recall"])
+        return cache[t]
+
+    model.__doc__ = f"empirical score model over {first['good_total'] + first['fraud_total']} scored rows"
+    return model
 
 
 def illustrative_friction(challenge_rate: float) -> float:

@@ -288,3 +288,22 @@ def test_illustrative_models_keep_the_same_properties(config, profile):
     on = db.evaluate(replace(config, escrow=True), profile, db.ILLUSTRATIVE_MODELS)
     assert on.settlement_days >= db.evaluate(replace(config, escrow=False), profile,
                                              db.ILLUSTRATIVE_MODELS).settlement_days
+
+
+def test_fraud_scores_reads_chapter_5_scores():
+    import numpy as np
+
+    scores = np.array([0.05, 0.1, 0.2, 0.4, 0.6, 0.7, 0.9, 0.95])
+    labels = np.array([0, 0, 0, 0, 1, 0, 1, 1])
+    model = db.fraud_scores(scores, labels)
+    assert model(0.5) == (pytest.approx(1 / 5), pytest.approx(3 / 3))   # 0.7 flagged; all fraud caught
+    assert model(0.92) == (0.0, pytest.approx(1 / 3))
+    assert model(1.0) == (0.0, 0.0)
+    out = db.evaluate(db.Config(risk_threshold=0.5), models=db.Models(scores=model))
+    assert out.false_decline_rate == pytest.approx(0.2)
+    with pytest.raises(InvalidInput) as exc:
+        db.fraud_scores([0.1, 0.2], [0, 0])
+    assert exc.value.field == "labels"
+    with pytest.raises(InvalidInput) as exc:
+        model(0.0)
+    assert exc.value.field == "risk_threshold"
