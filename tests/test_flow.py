@@ -51,6 +51,7 @@ from paylab.flow.books import lines
 from paylab.flow.gateway import fee_minor
 from paylab.ledger import Ledger
 from paylab.money import Money, currency
+from paylab.settlement import day_of, reconcile, settlement_batch
 
 CNY = "CNY"
 
@@ -757,9 +758,14 @@ def test_records_and_statement_agree(world):
     gw, _, _, _, src = world
     pi = gw.pay("shop", cny("10.00"), src["card"])
     gw.refund(pi.id, cny("1.00"))
-    rec, stm = gw.records(), gw.statement()
-    assert sorted(rec["ref"]) == sorted(stm["ref"])
-    assert rec["amount_minor"].sum() == stm["amount_minor"].sum() == 1100
+    rec, mov, stm = gw.records(), gw.movements(), gw.statement()
+    assert list(rec["id"]) == [pi.id] and rec["refunded"].tolist() == [100]
+    assert sorted(mov["ref"]) == sorted(stm["ref"])
+    assert mov["amount"].sum() == stm["amount"].sum() == 1100
+    report = reconcile(mov, stm)
+    assert report.clean
+    batch = settlement_batch(rec, day_of(pi.created) + 2)  # cards settle T+2
+    assert batch["payout"].tolist() == [1000 - pi.fee_minor - 100]
     assert gw.summary() == {SUCCEEDED: 1}
     assert [e.type for e in gw.list_events(pi.id, type="charge.refunded")] == ["charge.refunded"]
     with pytest.raises(NotFound):

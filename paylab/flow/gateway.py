@@ -814,31 +814,38 @@ class Gateway:
 
     # --- records for settlement and reconciliation --------------------------------------
     def records(self):
-        """The gateway's own record of money movements (captures and refunds), as a DataFrame
-        with the bank statement's columns, for reconciliation."""
+        """The gateway's payment records in :data:`paylab.settlement.RECORD_COLUMNS` form (one row
+        per captured payment; amounts, fees and refunds in minor units) for settlement batches."""
         import pandas as pd
 
-        rows = []
-        for pi in self.intents.values():
-            if pi.amount_received:
-                rows.append({"ref": pi.id, "type": "debit", "source": pi.method,
-                             "amount_minor": pi.amount_received, "currency": pi.currency.code,
-                             "merchant": pi.merchant, "method": pi.method_id, "fee_minor": pi.fee_minor,
-                             "time": pi.metadata.get("succeeded_at", pi.created)})
-        for r in self.refunds.values():
-            pi = self.intents[r.intent_id]
-            rows.append({"ref": r.id, "type": "refund", "source": pi.method, "amount_minor": r.amount_minor,
-                         "currency": pi.currency.code, "merchant": pi.merchant, "method": pi.method_id,
-                         "fee_minor": 0, "time": r.created})
-        return pd.DataFrame(rows, columns=["ref", "type", "source", "amount_minor", "currency",
-                                           "merchant", "method", "fee_minor", "time"])
+        rows = [{"id": pi.id, "merchant": pi.merchant, "customer": pi.customer, "method": pi.method_id,
+                 "currency": pi.currency.code, "amount": pi.amount_received, "fee": pi.fee_minor,
+                 "refunded": pi.amount_refunded, "status": pi.status,
+                 "at": pi.metadata.get("succeeded_at", pi.created)}
+                for pi in self.intents.values() if pi.amount_received]
+        return pd.DataFrame(rows, columns=["id", "merchant", "customer", "method", "currency", "amount",
+                                           "fee", "refunded", "status", "at"])
+
+    def movements(self):
+        """What the gateway believes moved at the bank: one line per capture (ref = intent id)
+        and per refund (ref = refund id), columns ref, type, amount, currency, at — the
+        gateway side of :func:`paylab.settlement.reconcile`."""
+        import pandas as pd
+
+        rows = [{"ref": pi.id, "type": "debit", "amount": pi.amount_received, "currency": pi.currency.code,
+                 "at": pi.metadata.get("succeeded_at", pi.created)}
+                for pi in self.intents.values() if pi.amount_received]
+        rows += [{"ref": r.id, "type": "refund", "amount": r.amount_minor, "currency": r.currency.code,
+                  "at": r.created} for r in self.refunds.values()]
+        return pd.DataFrame(rows, columns=["ref", "type", "amount", "currency", "at"])
 
     def statement(self):
-        """The bank's statement (its independent record) as a DataFrame."""
+        """The bank's statement (its independent record): ref, type, amount, currency, at."""
         import pandas as pd
 
-        return pd.DataFrame(self.bank.statement, columns=["ref", "type", "source", "amount_minor",
-                                                          "currency", "time"])
+        rows = [{"ref": x["ref"], "type": x["type"], "amount": x["amount_minor"], "currency": x["currency"],
+                 "at": x["time"]} for x in self.bank.statement]
+        return pd.DataFrame(rows, columns=["ref", "type", "amount", "currency", "at"])
 
     def summary(self) -> dict[str, int]:
         """Counts of intents per state (for the chapter's simulations)."""
