@@ -103,9 +103,12 @@ def generate_transactions(
     old balance is the new balance of that account's previous row; no balance is ever
     negative. Merchants (``M…``) are not tracked and show 0, as in PaySim.
     ``isFlaggedFraud`` applies PaySim's rule: a TRANSFER above 200,000.00.
-    Extra columns: ``device`` and ``location`` (ids) and ``fraudPattern``.
+    Extra columns: ``device`` and ``location`` (ids), ``fraudPattern`` (see
+    ``FRAUD_PATTERNS``) and ``fraudCase`` (one id per fraud case, shared by a takeover's
+    TRANSFER and CASH_OUT or by the rows of a burst; -1 on good rows).
     With ``drift`` the fraudsters learn over the month to act from the victim's own device
-    and region (95 % of frauds look foreign at the start, 20 % at the end).
+    and region and in its daytime hours (95 % of frauds look foreign at the start, 5 % at
+    the end); ``drift=False`` keeps them foreign all month.
     ``progress=True`` shows a tqdm bar (for full-scale runs; never in notebooks).
     """
     n_steps = _check_int("n_steps", n_steps, 1)
@@ -181,7 +184,20 @@ def generate_transactions(
     u = rng.random(n_legit)
     orig = rng.choice(n_customers, size=n_legit, p=activity / activity.sum())
     # takeovers: time of the takeover (step, u); later outgoing rows of a victim move to others
-    to_step = rng.integers(1, n_steps + 1, n_takeover)
+    def p_foreign(at_step: np.ndarray) -> np.ndarray:
+        # share of frauds from the fraudster's own phone and place; with drift the fraudsters
+        # learn over the month to act from the victim's device and region (remote-access malware)
+        return 0.95 - (0.9 * (at_step - 1) / max(1, n_steps - 1) if drift else 0.0)
+
+    def fraud_steps(k: int) -> np.ndarray:
+        # fraud comes at any hour; a fraud that mimics its victim also keeps to daytime hours
+        st = rng.integers(1, n_steps + 1, k)
+        day_hour = rng.choice(24, size=k, p=_HOUR_PROFILE / _HOUR_PROFILE.sum())
+        mimic = rng.random(k) >= p_foreign(st)
+        moved_st = np.minimum((st - 1) // 24 * 24 + day_hour + 1, n_steps)
+        return np.where(mimic, moved_st, st)
+
+    to_step = fraud_steps(n_takeover)
     to_u = rng.random(n_takeover) * 0.9
     t_key = np.full(n_customers, np.inf)
     t_key[to_victim] = to_step + to_u
@@ -208,11 +224,6 @@ def generate_transactions(
     tick()
 
     # ---- fraud rows ---------------------------------------------------------------
-    def p_foreign(at_step: np.ndarray) -> np.ndarray:
-        # share of frauds from the fraudster's own phone and place; with drift the fraudsters
-        # learn over the month to act from the victim's device and region (remote-access malware)
-        return 0.95 - (0.75 * (at_step - 1) / max(1, n_steps - 1) if drift else 0.0)
-
     def fraud_device(owner: np.ndarray, at_step: np.ndarray) -> np.ndarray:
         fresh = rng.integers(n_customers, n_dev, owner.size)
         return np.where(rng.random(owner.size) < p_foreign(at_step), fresh, owner)
@@ -228,7 +239,7 @@ def generate_transactions(
     mule_agent = a0 + rng.integers(0, n_agents, n_takeover)
     mule_dev = n_customers + rng.integers(0, n_dev - n_customers, n_mules)   # one phone per mule
     b_rows = np.repeat(np.arange(n_bursts), burst_sizes)
-    b_step = rng.integers(1, n_steps + 1, n_bursts)
+    b_step = fraud_steps(n_bursts)
     b_start = rng.random(n_bursts) * 0.5
     b_dev = fraud_device(burst_victim, b_step)[b_rows]
     b_loc = fraud_location(burst_victim, b_step)[b_rows]
@@ -246,6 +257,8 @@ def generate_transactions(
                              rng.integers(100, 501, b_rows.size)])
     device = np.concatenate([device, tr_dev, mule_dev[mule_idx], b_dev])
     location = np.concatenate([location, tr_loc, rng.integers(0, _N_REGIONS, n_takeover), b_loc])
+    case = np.concatenate([np.full(n_legit, -1, np.int64), np.arange(n_takeover), np.arange(n_takeover),
+                           n_takeover + b_rows])
     pattern = np.concatenate([pattern, np.full(n_takeover, 1, np.int8), np.full(n_takeover, 2, np.int8),
                               np.full(b_rows.size, 3, np.int8)])
     del b_rows, b_dev, b_loc, b_u, b_off, other, contact, fav, agent
@@ -253,8 +266,8 @@ def generate_transactions(
 
     # ---- time order -------------------------------------------------------------------
     order = np.lexsort((u, step))
-    step, orig, dest, typ, amount, device, location, pattern = (
-        a[order] for a in (step, orig, dest, typ, amount, device, location, pattern))
+    step, orig, dest, typ, amount, device, location, pattern, case = (
+        a[order] for a in (step, orig, dest, typ, amount, device, location, pattern, case))
     del u, order
     n = step.size
     pos_takeover = np.flatnonzero(pattern == 1)
@@ -262,6 +275,7 @@ def generate_transactions(
     # pair each takeover with its cash-out: same mule, same step, in row order
     pair_t = pos_takeover[np.lexsort((pos_takeover, dest[pos_takeover], step[pos_takeover]))]
     pair_c = pos_cashout[np.lexsort((pos_cashout, orig[pos_cashout], step[pos_cashout]))]
+    case[pair_c] = case[pair_t]
     tick()
 
     # ---- balances: one event per tracked side of each row --------------------------------
@@ -342,6 +356,7 @@ def generate_transactions(
         "device": device.astype(np.int64),
         "location": location.astype(np.int16),
         "fraudPattern": pd.Categorical.from_codes(pattern, categories=list(FRAUD_PATTERNS)),
+        "fraudCase": case.astype(np.int32),
     })
     df.attrs.update({"amount_unit": "minor units (cents)", "currency": CURRENCY, "seed": seed,
                      "synthetic": True})
