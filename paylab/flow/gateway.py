@@ -658,8 +658,14 @@ class Gateway:
             except PaylabError:
                 self.idempotency._records.pop(idempotency_key, None)
                 raise
-        pi = self._confirm(rec.result, None) if self.intents[rec.result].status != SUCCEEDED \
-            else self.intents[rec.result]
+        pi = self.intents[rec.result]
+        if pi.status == PROCESSING:  # the first attempt died mid-way: find out what happened
+            pi = self._resume(pi)
+        err = pi.last_payment_error
+        if pi.status == REQUIRES_PAYMENT_METHOD and err and err["code"] == "processing_error":
+            self.attach(pi.id, method)  # the bank never saw it: try again, same payment
+        if pi.status == REQUIRES_CONFIRMATION:
+            pi = self._confirm(pi.id, None)
         self.idempotency.finish(rec, pi.id)
         return pi
 
