@@ -390,3 +390,15 @@ def test_synthetic_payments_seeded():
     with pytest.raises(InvalidInput) as err:
         synthetic_payments(10, fraud_rate=0.7)
     assert err.value.field == "fraud_rate"
+
+
+def test_threshold_widget_shows_and_updates():
+    from paylab.widgets.security import rates_html, threshold_slider
+
+    scores = simulate_scores(200, 2000, seed=1)
+    box = threshold_slider(scores, 0.5)
+    slider, out = box.children
+    assert out.value == rates_html(scores, 0.5)
+    slider.value = 0.9
+    far, _ = error_rates(scores, 0.9)
+    assert out.value == rates_html(scores, 0.9) and f"{far:.3%}" in out.value
