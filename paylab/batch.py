@@ -17,6 +17,7 @@ so a test can require identical statuses and balances from both engines.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ import pandas as pd
 from paylab import methods as _methods
 from paylab import postings as _postings
 from paylab.clock import EPOCH_2026
-from paylab.errors import InvalidInput
+from paylab.errors import InvalidInput, NotFound
 from paylab.ledger import Ledger
 from paylab.money import Currency, Money, currency
 
@@ -40,8 +41,10 @@ __all__ = [
     "generate",
     "fees_minor",
     "decide",
+    "Journal",
     "ledger_lines",
     "run",
+    "read_details",
     "run_gateway",
     "nonzero_balances",
 ]
@@ -137,7 +140,7 @@ def generate(n: int, seed: int, *, customers: int | None = None, merchants: int 
     at = np.round(start + np.sort(rng.uniform(0, days * _DAY, n)), 3)
     payments = pd.DataFrame({
         "id": [f"pi_{i + 1:07d}" for i in range(n)],
-        "merchant": np.array(mnames, dtype=object)[rng.integers(0, merchants, n)],
+        "merchant": pd.Categorical.from_codes(rng.integers(0, merchants, n), categories=list(mnames)),
         "source": rng.integers(0, ncust, n),
         "amount": amount,
         "at": at,
@@ -160,12 +163,14 @@ def fees_minor(methods: np.ndarray | pd.Series | list, amounts: np.ndarray,
                currency_code: str = "CNY") -> np.ndarray:
     """The merchant fee of each payment in minor units, exactly ``paylab.methods.fee`` (percent
     plus fixed, held within [minimum, cap], rounded half-up) computed on integers."""
-    cur = currency(currency_code)
     units = np.asarray(amounts)
     if not np.issubdtype(units.dtype, np.integer):
         raise InvalidInput("amounts", "integer minor units", "amounts must be integer minor units")
-    units = units.astype(np.int64)
     codes, uniques = pd.factorize(np.asarray(methods, dtype=object))
+    return _fees_by_code(codes, list(uniques), units.astype(np.int64), currency(currency_code))
+
+
+def _fees_by_code(codes: np.ndarray, uniques: list[str], units: np.ndarray, cur: Currency) -> np.ndarray:
     out = np.zeros(len(units), dtype=np.int64)
     for i, m in enumerate(uniques):
         a, b, mn, cap, den = _fee_params(m, cur)
@@ -209,37 +214,85 @@ def decide(scenario: Scenario, *, step_up_threshold: int | None = STEP_UP_THRESH
     out[(out == _UNDECIDED) & declines] = _CARD_DECLINED
     out[(out == _UNDECIDED) & (amount > per_txn)] = _LIMIT
 
-    # time order within each source; the day is non-decreasing inside a source's run
-    order = np.lexsort((np.arange(n), src))
-    for _ in range(64):
-        o = order[out[order] == _UNDECIDED]
+    _resolve(out, src, amount, day, daily, avail0)
+    fee = np.zeros(n, dtype=np.int64)
+    ok = out == _OK
+    mcodes, muniq = pd.factorize(methods)
+    fee[ok] = _fees_by_code(mcodes[src[ok]], list(muniq), amount[ok], cur)
+    status = pd.Categorical.from_codes(_STATUS_CODE[out], categories=list(_STATUSES))
+    code = pd.Categorical.from_codes(_CODE_CODE[out], categories=list(_CODES))
+    return pd.DataFrame({"id": pay["id"], "status": status, "code": code, "fee": fee})
+
+
+_STATUSES = (_STATUS_OK, _STATUS_DECLINED, _STATUS_ACTION)
+_CODES = ("card_declined", "limit_exceeded", "insufficient_funds")
+_STATUS_CODE = np.array([_STATUSES.index(s) for s, _ in _OUTCOMES], dtype=np.int8)
+_CODE_CODE = np.array([-1 if c is None else _CODES.index(c) for _, c in _OUTCOMES], dtype=np.int8)
+
+
+def _resolve(out: np.ndarray, src: np.ndarray, amount: np.ndarray, day: np.ndarray, daily: np.ndarray,
+             avail0: np.ndarray) -> None:
+    """Decide the undecided payments in time order per source, in rounds.
+
+    A round assumes every remaining payment succeeds and finds, per source, the first one
+    that breaks the daily limit or the available funds: everything before it succeeds, it
+    fails, and the source's state (money left, spent that day) moves on to it. A source whose
+    money left is below all its remaining amounts can never pay again: its remaining payments
+    fail at once. So the rounds touch fewer payments each time."""
+    nsrc = len(avail0)
+    rem = avail0.astype(np.int64).copy()
+    dday = np.full(nsrc, -1, dtype=np.int64)
+    dspent = np.zeros(nsrc, dtype=np.int64)
+    n = len(src)
+    order = np.argsort(src.astype(np.int64) * n + np.arange(n))  # by source, then time (unique keys)
+    o = order[out[order] == _UNDECIDED]
+    for _ in range(10_000):
         if len(o) == 0:
-            break
+            return
         s, a, d = src[o], amount[o], day[o]
-        new_src = np.r_[True, s[1:] != s[:-1]]
-        new_day = new_src | np.r_[True, d[1:] != d[:-1]]
+        new_src = np.empty(len(o), dtype=bool)
+        new_src[0] = True
+        np.not_equal(s[1:], s[:-1], out=new_src[1:])
+        new_day = new_src.copy()
+        new_day[1:] |= d[1:] != d[:-1]
         cs = np.cumsum(a)
-        base_src = np.maximum.accumulate(np.where(new_src, cs - a, 0))
-        base_day = np.maximum.accumulate(np.where(new_day, cs - a, 0))
-        cum_src, cum_day = cs - base_src, cs - base_day
+        before = cs - a
+        cum_src = cs - np.maximum.accumulate(np.where(new_src, before, 0))
+        cum_day = cs - np.maximum.accumulate(np.where(new_day, before, 0))
+        cum_day += np.where(d == dday[s], dspent[s], 0)
         over_day = cum_day > daily[s]
-        over_funds = cum_src > avail0[s]
+        over_funds = cum_src > rem[s]
         bad = np.flatnonzero(over_day | over_funds)
         if len(bad) == 0:
             out[o] = _OK
-            break
-        # the first violation of each source fails; everything before it in that source is fine
-        group = np.cumsum(new_src)[bad]
-        first = bad[np.r_[True, group[1:] != group[:-1]]]
+            return
+        gid = np.cumsum(new_src) - 1
+        gb = gid[bad]
+        first = bad[np.r_[True, gb[1:] != gb[:-1]]]
+        fp = np.full(gid[-1] + 1, len(o), dtype=np.int64)
+        fp[gid[first]] = first
+        pos_fp = fp[gid]
+        pos = np.arange(len(o))
+        out[o[pos < pos_fp]] = _OK
         out[o[first]] = np.where(over_day[first], _LIMIT, _FUNDS)
-    else:  # pragma: no cover - only for pathological inputs: finish the rest one by one
-        _sequential(out, order, src, amount, day, daily, avail0)
-    status = np.array([s for s, _ in _OUTCOMES], dtype=object)[out]
-    code = np.array([c for _, c in _OUTCOMES], dtype=object)[out]
-    fee = np.zeros(n, dtype=np.int64)
-    ok = out == _OK
-    fee[ok] = fees_minor(methods[src[ok]], amount[ok], cur.code)
-    return pd.DataFrame({"id": pay["id"].to_numpy(object), "status": status, "code": code, "fee": fee})
+        sf, af = s[first], a[first]
+        rem[sf] -= cum_src[first] - af
+        dday[sf] = d[first]
+        dspent[sf] = cum_day[first] - af
+        rest = pos > pos_fp
+        o, s, a, d = o[rest], s[rest], a[rest], d[rest]
+        if len(o) == 0:
+            return
+        # sources that cannot pay any of their remaining amounts: all of those fail now
+        starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+        lo = np.minimum.reduceat(a, starts)
+        lo_pos = np.repeat(lo, np.diff(np.r_[starts, len(s)]))
+        dead = rem[s] < lo_pos
+        if dead.any():
+            spent = np.where(d[dead] == dday[s[dead]], dspent[s[dead]], 0)
+            out[o[dead]] = np.where(spent + a[dead] > daily[s[dead]], _LIMIT, _FUNDS)
+            o = o[~dead]
+    _sequential(out, order, src, amount, day, daily, avail0)  # pragma: no cover
 
 
 def _sequential(out, order, src, amount, day, daily, avail0) -> None:  # pragma: no cover
@@ -263,93 +316,159 @@ def _sequential(out, order, src, amount, day, daily, avail0) -> None:  # pragma:
 
 
 # --- posting --------------------------------------------------------------------------------
-def ledger_lines(scenario: Scenario, outcomes: pd.DataFrame, *, granularity: str = "payment"
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The journal, column-wise: ``entries`` (memo, ref, at) and ``lines`` (entry, account, amount),
-    by the rules of :mod:`paylab.postings`: one top-up entry per stored-value source with money
-    on it, one capture entry per succeeded payment (``granularity="payment"``, as the gateway
-    books them), or the same lines summed per account into two entries (``"summary"``)."""
+@dataclass(frozen=True)
+class Journal:
+    """A batch's journal, column-wise: ``accounts`` (names), ``entries`` (memo, ref, at) and
+    line columns ``line_entry``, ``line_account`` (index into ``accounts``), ``line_amount``."""
+
+    accounts: np.ndarray
+    entries: pd.DataFrame
+    line_entry: np.ndarray
+    line_account: np.ndarray
+    line_amount: np.ndarray
+
+    def lines(self) -> pd.DataFrame:
+        """The lines as a table with account names (for inspection and tests)."""
+        return pd.DataFrame({"entry": self.line_entry, "account": self.accounts[self.line_account],
+                             "amount": self.line_amount})
+
+
+def ledger_lines(scenario: Scenario, outcomes: pd.DataFrame, *, granularity: str = "payment") -> Journal:
+    """The journal a batch writes, by the rules of :mod:`paylab.postings`: one top-up entry per
+    stored-value source with money on it (``top_up``: clearing +B, customer -B) and one capture
+    entry per succeeded payment (``capture``: payer +A, merchant -(A - fee), fees -fee; zero
+    lines dropped), as the gateway books them (``granularity="payment"``); or the same lines
+    summed per account into two summary entries (``"summary"``)."""
     if granularity not in ("payment", "summary"):
         raise InvalidInput("granularity", "payment or summary", f"unknown granularity {granularity!r}")
     cur = scenario.currency
-    clearing, fees_acc = _postings.clearing_account(cur), _postings.fee_account(cur)
     src_df, pay = scenario.sources, scenario.payments
+    nsrc = len(src_df)
+    # account table: 0 clearing, 1 fees, 2.. customers (one per source), then merchants
+    accounts = np.array([_postings.clearing_account(cur), _postings.fee_account(cur)]
+                        + [f"customer:{c}:{cur}" for c in src_df["customer"].to_numpy(object).tolist()]
+                        + [f"merchant:{m}:receivable:{cur}" for m in scenario.merchants], dtype=object)
+    clearing, fees = 0, 1
+    cust = 2 + np.arange(nsrc)
+    mcode = {m: 2 + nsrc + j for j, m in enumerate(scenario.merchants)}
     stored_m = {m: _postings.funding_for(m) == "stored" for m in set(src_df["method"])}
-    stored_src = src_df["method"].map(stored_m).to_numpy(bool)
-    cust_acc = np.array([f"customer:{c}:{cur}" for c in src_df["customer"]], dtype=object)
-    # top-ups (postings.top_up): clearing +B, customer -B
-    tu = np.flatnonzero(stored_src & (src_df["balance"].to_numpy(np.int64) > 0))
-    bal = src_df["balance"].to_numpy(np.int64)[tu]
+    stored = src_df["method"].map(stored_m).to_numpy(bool)
+    balance = src_df["balance"].to_numpy(np.int64)
+    tu = np.flatnonzero(stored & (balance > 0))
     k = len(tu)
-    tu_entries = pd.DataFrame({"memo": "top-up", "ref": src_df["source"].to_numpy(object)[tu],
-                               "at": scenario.start})
-    tu_lines = pd.DataFrame({"entry": np.repeat(np.arange(k), 2),
-                             "account": np.column_stack([np.full(k, clearing, dtype=object), cust_acc[tu]]).ravel(),
-                             "amount": np.column_stack([bal, -bal]).ravel()})
-    # captures (postings.capture): payer +A, merchant -(A - fee), fees -fee; zero lines dropped
-    ok = np.flatnonzero(outcomes["status"].to_numpy(object) == _STATUS_OK)
+    b = balance[tu]
+    tu_entry = np.repeat(np.arange(k), 2)
+    tu_acc = np.column_stack([np.full(k, clearing), cust[tu]]).ravel()
+    tu_amt = np.column_stack([b, -b]).ravel()
+    ok = np.flatnonzero(np.asarray(outcomes["status"] == _STATUS_OK))
+    m = len(ok)
     s = pay["source"].to_numpy(np.int64)[ok]
     a = pay["amount"].to_numpy(np.int64)[ok]
     f = outcomes["fee"].to_numpy(np.int64)[ok]
-    m = len(ok)
-    payer = np.where(stored_src[s], cust_acc[s], clearing)
-    merch = ("merchant:" + pay["merchant"].to_numpy(object)[ok] + f":receivable:{cur}") if m else \
-        np.array([], dtype=object)
-    cap_lines = pd.DataFrame({"entry": np.repeat(np.arange(m) + k, 3),
-                              "account": np.column_stack([payer, merch, np.full(m, fees_acc, dtype=object)]).ravel(),
-                              "amount": np.column_stack([a, -(a - f), -f]).ravel()})
-    cap_lines = cap_lines[cap_lines["amount"] != 0]
-    cap_entries = pd.DataFrame({"memo": "capture", "ref": pay["id"].to_numpy(object)[ok],
-                                "at": pay["at"].to_numpy(float)[ok]})
+    mc_codes, m_uniq = pd.factorize(pay["merchant"])
+    m_of = np.array([mcode[x] for x in m_uniq], dtype=np.int64)[mc_codes[ok]] if m else np.zeros(0, np.int64)
+    payer = np.where(stored[s], cust[s], clearing)
+    cap_entry = np.repeat(np.arange(m) + k, 3)
+    cap_acc = np.column_stack([payer, m_of, np.full(m, fees)]).ravel()
+    cap_amt = np.column_stack([a, -(a - f), -f]).ravel()
     if granularity == "payment":
-        return (pd.concat([tu_entries, cap_entries], ignore_index=True),
-                pd.concat([tu_lines, cap_lines], ignore_index=True))
-    parts, entries = [], []
-    for memo, lines in (("batch top-ups", tu_lines), ("batch captures", cap_lines)):
-        summed = lines.groupby("account", sort=True)["amount"].sum()
-        summed = summed[summed != 0]
-        if len(summed):
-            parts.append(pd.DataFrame({"entry": len(entries), "account": summed.index.to_numpy(object),
-                                       "amount": summed.to_numpy(np.int64)}))
-            entries.append({"memo": memo, "ref": f"batch:{memo.split()[1]}",
-                            "at": float(pay["at"].max()) if len(pay) else scenario.start})
-    lines = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["entry", "account", "amount"])
-    return pd.DataFrame(entries, columns=["memo", "ref", "at"]), lines
+        entries = pd.DataFrame({
+            "memo": np.r_[np.full(k, "top-up", dtype=object), np.full(m, "capture", dtype=object)],
+            "ref": np.r_[src_df["source"].to_numpy(object)[tu], pay["id"].to_numpy(object)[ok]],
+            "at": np.r_[np.full(k, scenario.start), pay["at"].to_numpy(float)[ok]]})
+        le, la, lm = np.r_[tu_entry, cap_entry], np.r_[tu_acc, cap_acc], np.r_[tu_amt, cap_amt]
+    else:
+        rows = []
+        le_parts, la_parts, lm_parts = [], [], []
+        for memo, ref, acc, amt in (("batch top-ups", "batch:top-ups", tu_acc, tu_amt),
+                                    ("batch captures", "batch:captures", cap_acc, cap_amt)):
+            summed = _sum_by(acc, amt, len(accounts))
+            used = np.flatnonzero(summed)
+            if len(used):
+                le_parts.append(np.full(len(used), len(rows)))
+                la_parts.append(used)
+                lm_parts.append(summed[used])
+                rows.append({"memo": memo, "ref": ref,
+                             "at": float(pay["at"].max()) if len(pay) else scenario.start})
+        entries = pd.DataFrame(rows, columns=["memo", "ref", "at"])
+        le, la, lm = (np.concatenate(p) if p else np.zeros(0, np.int64) for p in (le_parts, la_parts, lm_parts))
+    keep = lm != 0
+    return Journal(accounts, entries, le[keep].astype(np.int64), la[keep].astype(np.int64),
+                   lm[keep].astype(np.int64))
 
 
-def _open_accounts(ledger: Ledger, scenario: Scenario, lines: pd.DataFrame) -> None:
-    for name in pd.unique(lines["account"]):
-        ledger.open_account(name, _postings.account_type(name), scenario.currency)
+def _sum_by(codes: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
+    """Exact integer sums of ``amounts`` per code. ``np.bincount`` adds in float64, which is
+    exact while every partial sum stays below 2**53 minor units; beyond that, ``np.add.at``."""
+    if len(amounts) == 0 or int(np.abs(amounts).sum()) < 2**53:
+        return np.rint(np.bincount(codes, weights=amounts, minlength=size)).astype(np.int64)
+    out = np.zeros(size, dtype=np.int64)  # pragma: no cover - astronomically large batches
+    np.add.at(out, codes, amounts)
+    return out
+
+
+_DETAIL_MODES = (None, "blob", "rows")
 
 
 def run(ledger: Ledger, scenario: Scenario, *, granularity: str = "payment",
-        step_up_threshold: int | None = STEP_UP_THRESHOLD, detail: bool = True) -> BatchResult:
-    """Settle a scenario: decide every payment, build its ledger lines, and write them (and,
-    with ``detail``, a ``batch_payments`` row per payment) in one SQLite transaction."""
+        step_up_threshold: int | None = STEP_UP_THRESHOLD, detail: str | None = "blob",
+        batch_ref: str = "batch") -> BatchResult:
+    """Settle a scenario: decide every payment, build its journal (:func:`ledger_lines`), and
+    write it in one SQLite transaction together with each payment's outcome: ``detail="rows"``
+    keeps one row per payment in table ``batch_payments``, ``"blob"`` one compact row per batch
+    in ``batch_blobs`` (read back with :func:`read_details`), ``None`` no detail."""
     if not isinstance(ledger, Ledger):
         raise InvalidInput("ledger", "a paylab.ledger.Ledger", "run() needs a Ledger")
+    if detail not in _DETAIL_MODES:
+        raise InvalidInput("detail", "None, 'blob' or 'rows'", f"unknown detail mode {detail!r}")
     t0 = time.perf_counter()
     outcomes = decide(scenario, step_up_threshold=step_up_threshold)
     t1 = time.perf_counter()
-    entries, lines = ledger_lines(scenario, outcomes, granularity=granularity)
-    _open_accounts(ledger, scenario, lines)
+    journal = ledger_lines(scenario, outcomes, granularity=granularity)
+    used = np.flatnonzero(np.bincount(journal.line_account, minlength=len(journal.accounts)))
+    types = {"customer": "liability", "merchant": "liability", "clearing": "asset", "revenue": "revenue"}
+    ledger.open_accounts([(name, types[name[:name.index(":")]], scenario.currency)
+                          for name in journal.accounts[used].tolist()])
     t2 = time.perf_counter()
 
     def write_detail(db) -> None:
-        db.execute("CREATE TABLE IF NOT EXISTS batch_payments (id TEXT PRIMARY KEY, status TEXT NOT NULL, "
-                   "code TEXT, fee INTEGER NOT NULL)")
-        db.executemany("INSERT INTO batch_payments(id, status, code, fee) VALUES (?, ?, ?, ?)",
-                       zip(outcomes["id"].tolist(), outcomes["status"].tolist(), outcomes["code"].tolist(),
-                           outcomes["fee"].tolist(), strict=True))
+        if detail == "rows":
+            db.execute("CREATE TABLE IF NOT EXISTS batch_payments (batch TEXT NOT NULL, id TEXT NOT NULL, "
+                       "status TEXT NOT NULL, code TEXT, fee INTEGER NOT NULL)")
+            db.executemany("INSERT INTO batch_payments(batch, id, status, code, fee) VALUES (?, ?, ?, ?, ?)",
+                           zip(itertools.repeat(batch_ref), outcomes["id"].tolist(),
+                               outcomes["status"].astype(object).tolist(),
+                               outcomes["code"].astype(object).where(outcomes["code"].notna(), None).tolist(),
+                               outcomes["fee"].tolist()))
+        else:
+            db.execute("CREATE TABLE IF NOT EXISTS batch_blobs (batch TEXT PRIMARY KEY, n INTEGER NOT NULL, "
+                       "ids TEXT NOT NULL, status BLOB NOT NULL, code BLOB NOT NULL, fee BLOB NOT NULL)")
+            db.execute("INSERT INTO batch_blobs VALUES (?, ?, ?, ?, ?, ?)",
+                       (batch_ref, len(outcomes), "\n".join(outcomes["id"].tolist()),
+                        outcomes["status"].cat.codes.to_numpy(np.int8).tobytes(),
+                        outcomes["code"].cat.codes.to_numpy(np.int8).tobytes(),
+                        outcomes["fee"].to_numpy(np.int64).tobytes()))
 
-    ids = ledger.post_columns(memo=entries["memo"].tolist(), ref=entries["ref"].tolist(),
-                              at=entries["at"].tolist(), line_entry=lines["entry"].to_numpy(np.int64),
-                              line_account=lines["account"].to_numpy(object),
-                              line_amount=lines["amount"].to_numpy(np.int64),
-                              also=write_detail if detail else None)
+    ids = ledger.post_columns(memo=journal.entries["memo"].tolist(), ref=journal.entries["ref"].tolist(),
+                              at=journal.entries["at"].tolist(), line_entry=journal.line_entry,
+                              line_account=journal.line_account, account_names=journal.accounts,
+                              line_amount=journal.line_amount, also=None if detail is None else write_detail)
     t3 = time.perf_counter()
     return BatchResult(outcomes, ids, {"decide": t1 - t0, "build": t2 - t1, "write": t3 - t2,
                                        "total": t3 - t0})
+
+
+def read_details(ledger: Ledger, batch_ref: str = "batch") -> pd.DataFrame:
+    """The per-payment outcomes a ``detail="blob"`` batch stored (id, status, code, fee)."""
+    row = ledger.query("SELECT n, ids, status, code, fee FROM batch_blobs WHERE batch = ?", (batch_ref,))
+    if not row:
+        raise NotFound(f"no stored batch {batch_ref!r}", field="batch_ref")
+    n, ids, status, code, fee = row[0]
+    return pd.DataFrame({
+        "id": ids.split("\n") if n else [],
+        "status": pd.Categorical.from_codes(np.frombuffer(status, np.int8), categories=list(_STATUSES)),
+        "code": pd.Categorical.from_codes(np.frombuffer(code, np.int8), categories=list(_CODES)),
+        "fee": np.frombuffer(fee, np.int64).copy()})
 
 
 def run_gateway(gateway, scenario: Scenario) -> pd.DataFrame:

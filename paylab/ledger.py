@@ -197,6 +197,51 @@ class Ledger:
         self._accounts[name] = (cursor.lastrowid, type, cur)
         return name
 
+    def open_accounts(self, rows: Iterable[tuple[str, str, str | Currency]]) -> list[str]:
+        """Open many accounts ``(name, type, currency)`` at once, in one transaction (each
+        checked as :meth:`open_account` does; already open ones must match)."""
+        fresh: dict[str, tuple[str, Currency]] = {}
+        last_code, cur = None, None
+        for name, typ, cur_code in rows:
+            if not isinstance(name, str) or not name.strip():
+                raise InvalidInput("name", "non-empty string", "an account needs a name")
+            if typ not in ACCOUNT_TYPES:
+                raise InvalidInput("type", f"one of {', '.join(ACCOUNT_TYPES)}", f"unknown account type {typ!r}")
+            if cur_code is not last_code:
+                cur, last_code = currency(cur_code), cur_code
+            known = self._accounts.get(name)
+            if known is None:
+                known = fresh.get(name)
+                if known is None:
+                    fresh[name] = (typ, cur)
+                    continue
+                known = (0, *known)
+            if known[1] != typ or known[2] != cur:
+                raise LedgerError(f"account {name!r} is already open as {known[1]} in {known[2].code}",
+                                  field="name", rule="one type and currency per account", code="account_conflict")
+        if fresh:
+            self._begin()
+            try:
+                first = self._db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM accounts").fetchone()[0]
+                rows_ = [(first + i, n, t, c.code) for i, (n, (t, c)) in enumerate(fresh.items())]
+                self._db.executemany("INSERT INTO accounts(id, name, type, currency) VALUES (?, ?, ?, ?)", rows_)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            for aid, n, t, _ in rows_:
+                self._accounts[n] = (aid, t, fresh[n][1])
+        return list(fresh)
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Run a read-only ``SELECT`` on the ledger's database (for reports and tests)."""
+        if not isinstance(sql, str) or not sql.lstrip().upper().startswith("SELECT"):
+            raise InvalidInput("sql", "a SELECT statement", "query() only reads: pass a SELECT")
+        try:
+            return self._db.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as exc:
+            raise LedgerError(f"query failed: {exc}", field="sql", rule="valid SQL") from None
+
     def has_account(self, name: str) -> bool:
         return name in self._accounts
 
@@ -325,14 +370,15 @@ class Ledger:
 
     def post_columns(self, *, memo: Sequence[str], ref: Sequence[str | None], at: Sequence[float | None],
                      line_entry: np.ndarray, line_account: Sequence[str] | np.ndarray,
-                     line_amount: np.ndarray,
+                     line_amount: np.ndarray, account_names: Sequence[str] | np.ndarray | None = None,
                      also: Callable[[sqlite3.Connection], None] | None = None) -> np.ndarray:
         """Vectorized posting for batch engines: ``len(memo)`` entries given column-wise.
 
         Line ``k`` puts ``line_amount[k]`` minor units on ``line_account[k]`` within entry
         ``line_entry[k]`` (an index into ``memo``/``ref``/``at``). The same rules as
         :meth:`post` are checked with numpy (open accounts, at least two lines per entry,
-        zero sum per entry and currency, no zero lines); then entries and lines are written
+        zero sum per entry and currency, no zero lines); with ``account_names`` given,
+        ``line_account`` holds integer indices into it instead of names. Entries and lines are written
         with ``executemany`` in one transaction, together with whatever ``also(connection)``
         writes (e.g. a batch's payment details). Returns the entry ids.
         """
@@ -353,11 +399,23 @@ class Ledger:
             raise InvalidInput("line_entry", "entry index in range", "a line points at no entry")
         if (amt == 0).any():
             raise InvalidInput("line_amount", "non-zero", "a posting line has a zero amount")
-        codes, uniques = pd.factorize(np.asarray(line_account, dtype=object), sort=False)
-        ids = np.empty(len(uniques), dtype=np.int64)
-        curs = np.empty(len(uniques), dtype=np.int64)
+        if account_names is None:
+            codes, uniques = pd.factorize(np.asarray(line_account, dtype=object), sort=False)
+            used = range(len(uniques))
+        else:
+            codes = np.asarray(line_account)
+            uniques = np.asarray(account_names, dtype=object)
+            if not np.issubdtype(codes.dtype, np.integer):
+                raise InvalidInput("line_account", "integer indices into account_names",
+                                   "with account_names, line_account must hold integer indices")
+            if len(codes) and (codes.min() < 0 or codes.max() >= len(uniques)):
+                raise InvalidInput("line_account", "index in range", "a line points at no account")
+            used = np.flatnonzero(np.bincount(codes, minlength=len(uniques))).tolist()
+        ids = np.zeros(len(uniques), dtype=np.int64)
+        curs = np.zeros(len(uniques), dtype=np.int64)
         cur_codes: dict[str, int] = {}
-        for i, name in enumerate(uniques):
+        for i in used:
+            name = uniques[i]
             try:
                 aid, _, cur = self._accounts[name]
             except (KeyError, TypeError):
