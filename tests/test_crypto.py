@@ -144,12 +144,16 @@ def test_wrong_key_and_wrong_aad_are_tampering():
     (lambda: aes_gcm_encrypt(KEY, b"x", aad="a"), "aad"),
     (lambda: aes_gcm_encrypt(KEY, b"x", nonce=b"12345678"), "nonce"),
     (lambda: aes_gcm_encrypt(KEY, b"x", nonce=12), "nonce"),
+    (lambda: aes_gcm_encrypt(KEY, b"x", nonce=bytes(129)), "nonce"),
+    (lambda: aes_gcm_decrypt(KEY, Sealed(bytes(200), bytes(20))), "sealed.nonce"),
     (lambda: aes_gcm_decrypt(KEY[:20], aes_gcm_encrypt(KEY, b"x")), "key"),
     (lambda: aes_gcm_decrypt(KEY, b"raw bytes"), "sealed"),
     (lambda: aes_gcm_decrypt(KEY, Sealed(b"1234", bytes(20))), "sealed.nonce"),
     (lambda: aes_gcm_decrypt(KEY, Sealed(bytes(12), "ct")), "sealed.ciphertext"),
     (lambda: Sealed.from_bytes(b"nope"), "data"),
-    (lambda: Sealed.from_bytes(b"PLG1" + bytes(12) + (99).to_bytes(4, "big") + bytes(20)), "data"),
+    (lambda: Sealed.from_bytes(b"PLG2\x0c" + bytes(12) + (99).to_bytes(4, "big") + bytes(20)), "data"),
+    (lambda: Sealed.from_bytes(b"PLG2\x04" + bytes(40)), "data"),
+    (lambda: Sealed.from_bytes(b"PLG2"), "data"),
     (lambda: Sealed.from_json("{not json"), "text"),
     (lambda: Sealed.from_json("[1]"), "text"),
     (lambda: Sealed.from_json(json.dumps({"nonce": "!!", "ciphertext": ""})), "nonce"),
@@ -167,9 +171,12 @@ def test_generate_aes_key_sizes():
 
 
 @given(key=st.sampled_from([bytes(16), bytes(24), KEY]), pt=st.binary(max_size=200),
-       aad=st.binary(max_size=40))
-def test_property_round_trip(key, pt, aad):
-    assert aes_gcm_decrypt(key, aes_gcm_encrypt(key, pt, aad=aad)) == pt
+       aad=st.binary(max_size=40), nonce=st.one_of(st.none(), st.binary(min_size=12, max_size=128)))
+def test_property_round_trip(key, pt, aad, nonce):
+    sealed = aes_gcm_encrypt(key, pt, aad=aad, nonce=nonce)
+    assert aes_gcm_decrypt(key, sealed) == pt
+    assert Sealed.from_json(sealed.to_json()) == sealed
+    assert Sealed.from_bytes(sealed.to_bytes()) == sealed
 
 
 @given(pt=st.binary(max_size=24), aad=st.binary(max_size=6), data=st.data())

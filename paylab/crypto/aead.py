@@ -25,8 +25,9 @@ __all__ = ["Sealed", "aes_gcm_encrypt", "aes_gcm_decrypt", "generate_aes_key",
            "NONCE_SIZE", "TAG_SIZE"]
 
 NONCE_SIZE = 12
+MAX_NONCE = 128  # the longest nonce cryptography's AESGCM accepts
 TAG_SIZE = 16
-_MAGIC = b"PLG1"
+_MAGIC = b"PLG2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +48,24 @@ class Sealed:
         return self.ciphertext[-TAG_SIZE:]
 
     def to_bytes(self) -> bytes:
-        """A compact wire form: magic, nonce, AAD length (4 bytes), AAD, ciphertext+tag."""
-        return b"".join((_MAGIC, self.nonce, len(self.aad).to_bytes(4, "big"), self.aad,
-                         self.ciphertext))
+        """A compact wire form: magic, nonce length (1 byte), nonce, AAD length (4 bytes), AAD,
+        ciphertext+tag."""
+        return b"".join((_MAGIC, bytes([len(self.nonce)]), self.nonce,
+                         len(self.aad).to_bytes(4, "big"), self.aad, self.ciphertext))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Sealed:
         """Parse :meth:`to_bytes` output; malformed input raises InvalidInput(field="data")."""
         data = need_bytes(data, "data")
-        head = len(_MAGIC) + NONCE_SIZE + 4
-        if len(data) < head + TAG_SIZE or not data.startswith(_MAGIC):
+        m = len(_MAGIC)
+        if len(data) < m + 1 or not data.startswith(_MAGIC):
             raise InvalidInput("data", "paylab sealed format",
                                "data is not a paylab sealed message (bad magic or too short)")
-        nonce = data[len(_MAGIC):len(_MAGIC) + NONCE_SIZE]
+        n_nonce = data[m]
+        head = m + 1 + n_nonce + 4
+        if n_nonce < NONCE_SIZE or len(data) < head + TAG_SIZE:
+            raise InvalidInput("data", "paylab sealed format", "data is truncated or malformed")
+        nonce = data[m + 1:m + 1 + n_nonce]
         n_aad = int.from_bytes(data[head - 4:head], "big")
         if len(data) < head + n_aad + TAG_SIZE:
             raise InvalidInput("data", "paylab sealed format", "data is truncated")
@@ -120,6 +126,15 @@ def _aead(key: bytes) -> AESGCM:
     return AESGCM(key)
 
 
+def _check_nonce(nonce: object, field: str) -> bytes:
+    nonce = need_bytes(nonce, field)
+    if not NONCE_SIZE <= len(nonce) <= MAX_NONCE:
+        raise InvalidInput(field, f"{NONCE_SIZE} to {MAX_NONCE} bytes",
+                           f"{field} must be {NONCE_SIZE} to {MAX_NONCE} bytes long "
+                           f"(12 is standard), got {len(nonce)}")
+    return nonce
+
+
 def generate_aes_key(bits: int = 256) -> bytes:
     """A fresh random AES key of 128, 192 or 256 bits from the OS CSPRNG."""
     if bits not in (128, 192, 256):
@@ -144,10 +159,7 @@ def aes_gcm_encrypt(key: bytes, plaintext: bytes, *, aad: bytes = b"",
     if nonce is None:
         nonce = os.urandom(NONCE_SIZE)
     else:
-        nonce = need_bytes(nonce, "nonce")
-        if len(nonce) < NONCE_SIZE:
-            raise InvalidInput("nonce", f"at least {NONCE_SIZE} bytes",
-                               f"nonce must be at least {NONCE_SIZE} bytes, got {len(nonce)}")
+        nonce = _check_nonce(nonce, "nonce")
     return _sealed(nonce, _aead(key).encrypt(nonce, plaintext, aad), aad)
 
 
@@ -158,11 +170,8 @@ def aes_gcm_decrypt(key: bytes, sealed: Sealed) -> bytes:
     if not isinstance(sealed, Sealed):
         raise InvalidInput("sealed", "Sealed", f"sealed must be a Sealed, not {type(sealed).__name__}")
     nonce, ct, aad = sealed.nonce, sealed.ciphertext, sealed.aad
-    if type(nonce) is not bytes or len(nonce) < NONCE_SIZE:
-        nonce = need_bytes(nonce, "sealed.nonce")
-        if len(nonce) < NONCE_SIZE:
-            raise InvalidInput("sealed.nonce", f"at least {NONCE_SIZE} bytes",
-                               f"nonce must be at least {NONCE_SIZE} bytes, got {len(nonce)}")
+    if type(nonce) is not bytes or not NONCE_SIZE <= len(nonce) <= MAX_NONCE:
+        nonce = _check_nonce(nonce, "sealed.nonce")
     if type(ct) is not bytes:
         ct = need_bytes(ct, "sealed.ciphertext")
     if type(aad) is not bytes:

@@ -79,7 +79,7 @@ def open_sealed(private_key: rsa.RSAPrivateKey | x25519.X25519PrivateKey, blob: 
             raise _bad("truncated header")
         n = int.from_bytes(blob[1:3], "big")
         header_end = 3 + n
-        if n != private_key.key_size // 8 or len(blob) < header_end + _NONCE + 16:
+        if n != (private_key.key_size + 7) // 8 or len(blob) < header_end + _NONCE + 16:
             raise _bad("wrapped key has the wrong length or blob is truncated")
         try:
             key = private_key.decrypt(blob[3:header_end], _OAEP)
