@@ -87,9 +87,14 @@ def _int_column(frame: pd.DataFrame, name: str, where: str) -> None:
 def records_frame(records: pd.DataFrame | Iterable[Mapping]) -> pd.DataFrame:
     """Validate the gateway's payment records (columns :data:`RECORD_COLUMNS`; ``fee``,
     ``refunded`` default to 0 and ``status`` to ``"succeeded"``) and return a clean copy."""
-    frame = records.copy() if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
-    for name, default in (("fee", 0), ("refunded", 0), ("status", "succeeded"), ("customer", ""),
-                          ("method", "platform_balance")):
+    defaults = {"fee": 0, "refunded": 0, "status": "succeeded", "customer": "", "method": "platform_balance"}
+    if isinstance(records, pd.DataFrame):
+        frame = records.copy()
+    else:
+        frame = pd.DataFrame([{**defaults, **dict(r)} for r in records], columns=None)
+        if frame.empty:
+            frame = pd.DataFrame(columns=list(RECORD_COLUMNS))
+    for name, default in defaults.items():
         if name not in frame.columns:
             frame[name] = default
     missing = [c for c in RECORD_COLUMNS if c not in frame.columns]
@@ -325,7 +330,7 @@ def reconcile(gateway_records: pd.DataFrame | Iterable[Mapping],
     duplicated = pd.DataFrame(dup_rows, columns=["ref", "side", "copies", "extra amount", "currency"])
     g1 = gw.drop_duplicates("ref", keep="first").set_index("ref")
     b1 = bank.drop_duplicates("ref", keep="first").set_index("ref")
-    both = g1.join(b1, how="inner", lsuffix="_gateway", rsuffix="_bank")
+    both = g1.merge(b1, how="inner", left_index=True, right_index=True, suffixes=("_gateway", "_bank"))
     diff = (both["amount_gateway"] != both["amount_bank"]) | (both["currency_gateway"] != both["currency_bank"])
     mismatched = both[diff].reset_index()
     mismatched["difference"] = mismatched["amount_bank"] - mismatched["amount_gateway"]
