@@ -18,6 +18,7 @@ from paylab.crypto import (
     aes_gcm_decrypt,
     aes_gcm_encrypt,
     generate_signing_key,
+    handshake_attacks,
     issue_certificate,
     make_ca,
     make_gateway,
@@ -105,6 +106,27 @@ def test_man_in_the_middle_fails(strategy, error, rule):
     with pytest.raises(error) as err:
         run_handshake(_app(), GATEWAY, mitm=mitm)
     assert err.value.rule == rule
+
+
+def test_failed_handshake_keeps_its_transcript():
+    from paylab.crypto import Transcript
+
+    t = Transcript()
+    with pytest.raises(SignatureError):
+        run_handshake(_app(), GATEWAY, transcript=t,
+                      mitm=ManInTheMiddle("swap_key_share", NAME, now=T0, seed=9))
+    assert [r["message"] for r in t.rows()] == ["ClientHello", "ServerHello",
+                                               "ServerHello (forged)", "handshake aborted"]
+    assert "SignatureError" in t.rows()[-1]["detail"]
+
+
+def test_handshake_attack_table():
+    rows = handshake_attacks(CA.certificate, GATEWAY, at=T0 + 60, seed=1)
+    assert [r["outcome"] for r in rows] == ["accepted"] + ["rejected"] * 7
+    assert [r["rule"] for r in rows[1:]] == ["valid signature", "wrong_issuer", "bad_signature",
+                                             "each record once", "in order", "authentic",
+                                             "own direction"]
+    assert rows == handshake_attacks(CA.certificate, GATEWAY, at=T0 + 60, seed=1)
 
 
 def test_wrong_name_expired_and_untrusted_gateway():

@@ -25,6 +25,7 @@ from paylab.crypto.handshake import (
     Record,
     Session,
     Transcript,
+    handshake_attacks,
     make_gateway,
     run_handshake,
 )
@@ -48,5 +49,5 @@ __all__ = [
     "CertificateAuthority", "make_ca", "issue_certificate", "verify_chain", "certificate_pem",
     "load_certificate", "describe_certificate",
     "CustomerApp", "Gateway", "ManInTheMiddle", "Record", "Session", "Transcript",
-    "make_gateway", "run_handshake",
+    "make_gateway", "run_handshake", "handshake_attacks",
 ]

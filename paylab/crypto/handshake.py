@@ -38,10 +38,11 @@ from paylab.crypto.certs import (
     verify_chain,
 )
 from paylab.crypto.signatures import SigningKey, generate_signing_key, generate_x25519_key, sign, verify
-from paylab.errors import CertificateError, InvalidInput, TamperedError
+from paylab.errors import CertificateError, InvalidInput, PaylabError, TamperedError
 
 __all__ = ["ClientHello", "ServerHello", "Record", "Session", "Transcript", "CustomerApp",
-           "Gateway", "ManInTheMiddle", "HandshakeResult", "run_handshake", "make_gateway"]
+           "Gateway", "ManInTheMiddle", "HandshakeResult", "run_handshake", "make_gateway",
+           "handshake_attacks"]
 
 _CONTEXT = b"paylab handshake v1"
 
@@ -326,10 +327,14 @@ class HandshakeResult:
     transcript: Transcript = field(repr=False)
 
 
-def run_handshake(app: CustomerApp, gateway: Gateway, *,
-                  mitm: ManInTheMiddle | None = None) -> HandshakeResult:
-    """Run the two-message handshake and record it; a man in the middle makes ``app.finish`` raise."""
-    t = Transcript()
+def run_handshake(app: CustomerApp, gateway: Gateway, *, mitm: ManInTheMiddle | None = None,
+                  transcript: Transcript | None = None) -> HandshakeResult:
+    """Run the two-message handshake and record it; a man in the middle makes ``app.finish`` raise.
+
+    Pass your own ``transcript`` to keep the steps of a handshake that fails
+    (its last row then says why the app aborted).
+    """
+    t = Transcript() if transcript is None else transcript
     hello = app.hello()
     t.add("app", "gateway", "ClientHello", len(hello.to_bytes()),
           f"random {hello.client_random[:4].hex()}…, X25519 share {hello.key_share[:4].hex()}…")
@@ -341,7 +346,12 @@ def run_handshake(app: CustomerApp, gateway: Gateway, *,
         reply = mitm.tamper(hello, reply)
         t.add("attacker", "app", "ServerHello (forged)",
               len(reply.signed_part()) + len(reply.signature), f"strategy {mitm.strategy!r}")
-    app_session = app.finish(reply, t)
+    try:
+        app_session = app.finish(reply, t)
+    except PaylabError as exc:
+        t.add("app", "app", "handshake aborted", 0,
+              f"{type(exc).__name__} ({exc.rule}): {exc.message}")
+        raise
     t.add("app", "app", "checks passed", 0,
           "certificate chains to trusted CA, name matches, transcript signature valid")
     t.add("both", "both", "keys derived", 0,
@@ -357,3 +367,55 @@ def make_gateway(name: str, ca: CertificateAuthority, *, days: int = 365,
     key = generate_signing_key("ed25519", seed=seed)
     cert = issue_certificate(ca, name, key.public_key(), days, now=now, clock=clock)
     return Gateway(name, cert, key, seed=seed)
+
+
+_MITM_LABEL = {"swap_key_share": "swaps the key share, forwards the real certificate",
+               "own_certificate": "shows a certificate from its own CA",
+               "fake_ca_same_name": "shows a certificate from a fake CA with the real CA's name"}
+
+
+def _outcome(scenario: str, action) -> dict:
+    try:
+        action()
+    except PaylabError as exc:
+        return {"scenario": scenario, "outcome": "rejected", "error": type(exc).__name__,
+                "rule": exc.rule, "reason": exc.message}
+    return {"scenario": scenario, "outcome": "accepted", "error": "", "rule": "", "reason": ""}
+
+
+def handshake_attacks(trusted_ca: x509.Certificate, gateway: Gateway, *,
+                      at: float | datetime | None = None, clock: Clock | None = None,
+                      seed: int | None = None) -> list[dict]:
+    """Try the honest handshake and each attack on it; one row per scenario with the verdict.
+
+    Scenarios: an honest handshake and record; three man-in-the-middle strategies;
+    a replayed, a reordered, an altered and a reflected record.
+    """
+    cn = trusted_ca.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    ca_name = cn[0].value if cn else "Paylab Root CA"
+
+    def app(offset: int) -> CustomerApp:
+        return CustomerApp(trusted_ca, gateway.name, at=at, clock=clock,
+                           seed=None if seed is None else seed + offset)
+
+    def honest() -> None:
+        res = run_handshake(app(0), gateway)
+        res.gateway.receive(res.app.send(b"amount=000100.00"))
+
+    rows = [_outcome("honest handshake, one record", honest)]
+    for i, strategy in enumerate(ManInTheMiddle.STRATEGIES, start=1):
+        mitm = ManInTheMiddle(strategy, gateway.name, impersonated_ca=ca_name,
+                              now=at, clock=clock, seed=None if seed is None else seed + 10 * i)
+        rows.append(_outcome(f"man in the middle {_MITM_LABEL[strategy]}",
+                             lambda m=mitm, k=i: run_handshake(app(k), gateway, mitm=m)))
+    res = run_handshake(app(5), gateway)
+    r0, r1, r2 = (res.app.send(m) for m in (b"pay 100.00", b"pay 200.00", b"pay 300.00"))
+    res.gateway.receive(r0)
+    altered = bytearray(r1.ciphertext)
+    altered[0] ^= 0x01
+    rows.append(_outcome("replayed record #0", lambda: res.gateway.receive(r0)))
+    rows.append(_outcome("record #2 before #1", lambda: res.gateway.receive(r2)))
+    rows.append(_outcome("record #1 with one bit flipped",
+                         lambda: res.gateway.receive(Record(r1.seq, r1.direction, bytes(altered)))))
+    rows.append(_outcome("record #1 reflected back to the app", lambda: res.app.receive(r1)))
+    return rows
