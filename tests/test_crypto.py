@@ -447,3 +447,42 @@ def test_certificate_with_rsa_key_and_datetime_now():
 def test_every_error_is_a_paylab_error():
     for exc in (TamperedError, SignatureError, CertificateError, InvalidInput):
         assert issubclass(exc, PaylabError)
+
+
+# --- ECDSA P-256 known-answer tests (NIST CAVP FIPS 186-3 SigVer, P-256 with SHA-256) ----
+
+def _sigver_p256() -> list[dict]:
+    text = (VECTORS / "asymmetric/ECDSA/FIPS_186-3/SigVer.rsp").read_text()
+    section = text.split("[P-256,SHA-256]", 1)[1].split("\n[", 1)[0]
+    out = []
+    for block in section.strip().split("\n\n"):
+        fields = dict(line.split(" = ", 1) for line in block.strip().splitlines() if " = " in line)
+        out.append(fields)
+    return out
+
+
+SIGVER = _sigver_p256()
+
+
+def test_sigver_vectors_loaded():
+    assert len(SIGVER) == 15
+    assert {v["Result"][0] for v in SIGVER} == {"P", "F"}
+
+
+@pytest.mark.parametrize("v", SIGVER, ids=lambda v: v["Result"].split()[0] + "-" + v["Qx"][:6])
+def test_ecdsa_p256_nist_sigver(v):
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    sig = encode_dss_signature(int(v["R"], 16), int(v["S"], 16))
+    msg = bytes.fromhex(v["Msg"])
+    try:
+        pub = ec.EllipticCurvePublicNumbers(int(v["Qx"], 16), int(v["Qy"], 16),
+                                            ec.SECP256R1()).public_key()
+    except ValueError:  # "Q changed" can leave the curve: the key itself is refused
+        assert v["Result"].startswith("F")
+        return
+    if v["Result"].startswith("P"):
+        verify(pub, msg, sig)
+    else:
+        with pytest.raises(SignatureError):
+            verify(pub, msg, sig)
