@@ -307,3 +307,11 @@ def test_fraud_scores_reads_chapter_5_scores():
     with pytest.raises(InvalidInput) as exc:
         model(0.0)
     assert exc.value.field == "risk_threshold"
+
+
+def test_escrow_hold_fits_the_gateway_auto_confirm():
+    """The escrow hold of the dashboard never exceeds the gateway's auto-confirm period (chapter 3)."""
+    from paylab.flow import AUTO_CONFIRM_DAYS
+
+    assert db.cases_escrow()(db.MerchantProfile()).hold_days <= AUTO_CONFIRM_DAYS
+    assert db.illustrative_escrow(db.MerchantProfile()).hold_days <= AUTO_CONFIRM_DAYS
