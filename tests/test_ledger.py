@@ -346,3 +346,96 @@ def test_unbalanced_entry_rejected_and_nothing_written(lines):
         led.post(JournalEntry(tuple(Posting(a, Money.from_minor(u, "CNY")) for a, u in lines)))
     assert led.entry_count() == 0
     assert all(v == 0 for v in led.balances_minor().values())
+
+
+# --- bulk paths used by engines ------------------------------------------------------------
+def test_open_accounts_bulk(books):
+    fresh = books.open_accounts([("a:1", "asset", "CNY"), ("a:2", "liability", "CNY"), ("cash", "asset", "CNY"),
+                                 ("a:1", "asset", "CNY")])
+    assert fresh == ["a:1", "a:2"]
+    assert books.accounts().loc["a:2", "type"] == "liability"
+    with pytest.raises(LedgerError):
+        books.open_accounts([("cash", "liability", "CNY")])
+    with pytest.raises(LedgerError):
+        books.open_accounts([("n:1", "asset", "CNY"), ("n:1", "asset", "USD")])
+    with pytest.raises(InvalidInput) as e:
+        books.open_accounts([("n:2", "gift", "CNY")])
+    assert e.value.field == "type"
+    with pytest.raises(InvalidInput) as e:
+        books.open_accounts([("", "asset", "CNY")])
+    assert e.value.field == "name"
+    assert not books.has_account("n:1")
+
+
+def test_query_reads_only(books):
+    books.post(entry(("cash", "1"), ("sales", "-1")))
+    assert books.query("SELECT COUNT(*) FROM postings") == [(2,)]
+    with pytest.raises(InvalidInput) as e:
+        books.query("DELETE FROM postings")
+    assert e.value.field == "sql"
+    with pytest.raises(LedgerError):
+        books.query("SELECT nothing FROM nowhere")
+
+
+def test_post_columns_by_name_and_by_index(books):
+    import numpy as np
+
+    ids = books.post_columns(memo=["a", "b"], ref=["r1", "r2"], at=[1.0, None],
+                             line_entry=np.array([0, 0, 1, 1, 1]),
+                             line_account=["cash", "sales", "cash", "sales", "payable"],
+                             line_amount=np.array([500, -500, 300, -100, -200]))
+    assert ids.tolist() == [1, 2]
+    assert books.balance("cash") == cny("8")
+    names = np.array(["cash", "sales", "usd_cash", "usd_payable"], dtype=object)
+    books.post_columns(memo=["c"], ref=[None], at=[2.0], line_entry=np.array([0, 0, 0, 0]),
+                       line_account=np.array([0, 1, 2, 3]), account_names=names,
+                       line_amount=np.array([7, -7, 9, -9]))
+    assert books.balance("usd_cash") == Money("0.09", "USD")
+    books.check_invariants()
+
+
+@pytest.mark.parametrize("lines,error,field", [
+    (([0, 0], ["cash", "sales"], [5, -4]), LedgerError, "postings"),
+    (([0], ["cash"], [5]), LedgerError, "postings"),
+    (([0, 0], ["cash", "ghost"], [5, -5]), LedgerError, "account"),
+    (([0, 0], ["cash", "sales"], [5.0, -5.0]), InvalidInput, "line_amount"),
+    (([0, 0], ["cash", "sales"], [0, 0]), InvalidInput, "line_amount"),
+    (([0, 1], ["cash", "sales"], [5, -5]), InvalidInput, "line_entry"),
+    (([0, 0, 0], ["cash", "sales"], [5, -5, 0]), InvalidInput, "line_entry"),
+    (([0, 0], ["cash", "usd_payable"], [5, -5]), LedgerError, "postings"),  # CNY and USD each unbalanced
+])
+def test_post_columns_refuses_and_writes_nothing(books, lines, error, field):
+    import numpy as np
+
+    le, acc, amt = lines
+    with pytest.raises(error) as e:
+        books.post_columns(memo=["x"], ref=[None], at=[None], line_entry=np.array(le), line_account=acc,
+                           line_amount=np.array(amt))
+    assert e.value.field == field
+    assert books.entry_count() == 0
+
+
+def test_post_columns_index_checks_and_rollback(books):
+    import numpy as np
+
+    names = ["cash", "sales"]
+    with pytest.raises(InvalidInput) as e:
+        books.post_columns(memo=["x"], ref=[None], at=[None], line_entry=np.array([0, 0]),
+                           line_account=np.array([0, 5]), account_names=names, line_amount=np.array([1, -1]))
+    assert e.value.field == "line_account"
+    with pytest.raises(InvalidInput):
+        books.post_columns(memo=["x"], ref=[None], at=[None], line_entry=np.array([0, 0]),
+                           line_account=np.array(["cash", "sales"]), account_names=names,
+                           line_amount=np.array([1, -1]))
+    with pytest.raises(InvalidInput) as e:
+        books.post_columns(memo=["x"], ref=[], at=[None], line_entry=np.array([0, 0]),
+                           line_account=names, line_amount=np.array([1, -1]))
+    assert e.value.field == "ref"
+
+    def fail(db):
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        books.post_columns(memo=["x"], ref=[None], at=[None], line_entry=np.array([0, 0]),
+                           line_account=names, line_amount=np.array([1, -1]), also=fail)
+    assert books.entry_count() == 0 and books.balance("cash") == cny("0")
