@@ -184,8 +184,10 @@ class Ledger:
         if type not in ACCOUNT_TYPES:
             raise InvalidInput("type", f"one of {', '.join(ACCOUNT_TYPES)}",
                                f"unknown account type {type!r}; use one of {', '.join(ACCOUNT_TYPES)}")
-        cur = currency(currency_code)
         known = self._accounts.get(name)
+        if known is not None and known[1] == type and known[2].code == currency_code:
+            return name  # fast path: already open as asked
+        cur = currency(currency_code)
         if known is not None:
             if known[1] != type or known[2] != cur:
                 raise LedgerError(f"account {name!r} is already open as {known[1]} in {known[2].code}",
@@ -357,9 +359,13 @@ class Ledger:
         when = at if at is not None else (float(self.clock()) if self.clock else None)
         self._begin()
         try:
-            first = self._db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM entries").fetchone()[0]
-            self._db.executemany("INSERT INTO entries(id, memo, ref, at) VALUES (?, ?, ?, ?)",
-                                 [(first + i, memos[i], refs[i], when) for i in range(n)])
+            if n == 1:  # the common case of a gateway: one entry, no id arithmetic needed
+                first = self._db.execute("INSERT INTO entries(memo, ref, at) VALUES (?, ?, ?)",
+                                         (memos[0], refs[0], when)).lastrowid
+            else:
+                first = self._db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM entries").fetchone()[0]
+                self._db.executemany("INSERT INTO entries(id, memo, ref, at) VALUES (?, ?, ?, ?)",
+                                     [(first + i, memos[i], refs[i], when) for i in range(n)])
             self._db.executemany("INSERT INTO postings(entry_id, account_id, amount) VALUES (?, ?, ?)",
                                  [(first + i, a, u) for i, a, u in rows])
         except BaseException:
