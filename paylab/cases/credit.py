@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 import pandas as pd
 
 from paylab.cases import _validate as v
-from paylab.errors import InvalidInput
+from paylab.errors import CurrencyMismatch, InvalidInput
 from paylab.money import Money
 
 __all__ = [
@@ -137,7 +137,9 @@ def effective_apr(principal: Money, payments: Sequence[Money] | pd.DataFrame, *,
         raise InvalidInput("payments", "at least one payment", "a loan needs at least one repayment")
     for p in pays:
         v.money(p, "payments")
-        principal._same(p, "compare")
+        if p.currency != principal.currency:
+            raise CurrencyMismatch("payments", "one currency per loan",
+                                   f"payments in {p.currency.code} for a loan in {principal.currency.code}")
     r = irr([principal.minor_units] + [-p.minor_units for p in pays])
     total = sum(pays, Money.zero(principal.currency))
     years = Decimal(len(pays)) / periods_per_year

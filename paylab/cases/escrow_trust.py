@@ -5,8 +5,8 @@ she expects from fraud. Three policies change that expected loss:
 
 * ``"none"`` — the buyer pays the seller directly and bears every fraud;
 * ``"escrow"`` — the platform holds the money until the buyer confirms receipt
-  or an auto-confirm period runs out (Alipay releases it after 10 days
-  {cite}`chinadaily2013`); a buyer who notices a parcel that never came, in
+  or an auto-confirm period runs out (Alipay releases it after 10 days,
+  China Daily 2013, key ``chinadaily2013``); a buyer who notices a parcel that never came, in
   time, gets a refund, but a fake or broken good needs a dispute;
 * ``"escrow_dispute"`` — escrow plus dispute handling, which also recovers
   not-as-described frauds with probability ``dispute_win_rate``.
