@@ -245,3 +245,27 @@ def test_reconcile_a_gateway_run():
     assert rep.clean and len(rep.matched) == 3
     batch = S.settlement_batch(g.records(), S.day_of(EPOCH_2026) + 1)
     assert batch.loc[0, "gross"] == 15000 and batch.loc[0, "refunds"] == 2000
+
+
+def test_plots():
+    import matplotlib.pyplot as plt
+
+    from paylab.plots import settlement as PS
+
+    result = S.netting(S.random_obligations(5, 20, seed=2))
+    records, statement, truth = S.simulate_day(5, 200)
+    report = S.reconcile(records, statement)
+    figs = [PS.plot_netting(result), PS.plot_positions(result), PS.plot_netting_savings(result),
+            PS.plot_reconciliation(report, truth), PS.plot_reconciliation(report)]
+    assert "synthetic" in figs[0]._suptitle.get_text()
+    assert figs[1].axes[0].get_title().endswith("(synthetic)")
+    assert len(figs[1].axes[0].patches) == 5
+    assert len(figs[3].axes[0].patches) == 8
+    for f in figs:
+        plt.close(f)
+    with pytest.raises(InvalidInput) as e:
+        PS.plot_netting("not a result")  # type: ignore[arg-type]
+    assert e.value.field == "result"
+    with pytest.raises(InvalidInput) as e:
+        PS.plot_reconciliation(report, truth="everything")  # type: ignore[arg-type]
+    assert e.value.field == "truth"
