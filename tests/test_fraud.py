@@ -209,6 +209,13 @@ def test_progress_bar_only_on_request(capsys):
     assert "generate_transactions" in capsys.readouterr().err
 
 
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=300))
+def test_radix_order_is_a_stable_argsort(keys):
+    from paylab.fraud.generate import _stable_order
+    a = np.array(keys, dtype=np.int64)
+    np.testing.assert_array_equal(_stable_order(a), np.argsort(a, kind="stable"))
+
+
 # ---- features -------------------------------------------------------------------------
 
 def test_features_against_brute_force(featured):

@@ -67,6 +67,13 @@ def _check_int(name: str, value: object, low: int) -> int:
     return int(value)
 
 
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``argsort(keys, kind="stable")`` for keys < 2**32, as two 16-bit radix passes (much faster)."""
+    first = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    second = np.argsort((keys[first] >> 16).astype(np.uint16), kind="stable")
+    return first[second]
+
+
 def _names(rng: np.random.Generator, prefix: str, n: int) -> np.ndarray:
     """``n`` distinct PaySim-looking account names such as ``C1231006815``."""
     nums = rng.choice(9 * 10**9, size=n, replace=False) + 10**9 if n else np.empty(0, np.int64)
@@ -161,6 +168,8 @@ def generate_transactions(
     a0 = n_customers
     m0 = n_customers + n_agents
     n_acc = m0 + n_mules
+    if n_acc >= 2**31:
+        raise InvalidInput("n_customers", "< 2**31 accounts", "too many accounts for one frame")
 
     # ---- customers -------------------------------------------------------------------
     activity = rng.lognormal(0.0, 0.8, n_customers)
@@ -180,9 +189,16 @@ def generate_transactions(
 
     # ---- legitimate rows ---------------------------------------------------------
     hour_w = np.tile(_HOUR_PROFILE, n_steps // 24 + 1)[:n_steps]
-    step = rng.choice(n_steps, size=n_legit, p=hour_w / hour_w.sum()).astype(np.int64) + 1
-    u = rng.random(n_legit)
-    orig = rng.choice(n_customers, size=n_legit, p=activity / activity.sum())
+    # rows are drawn already in time order: a count per step, then a rising position u in [0, 1)
+    per_step = rng.multinomial(n_legit, hour_w / hour_w.sum())
+    step = np.repeat(np.arange(1, n_steps + 1, dtype=np.int64), per_step)
+    rank = np.arange(n_legit) - np.repeat(np.cumsum(per_step) - per_step, per_step)
+    u = (rank + rng.random(n_legit)) / np.repeat(np.maximum(per_step, 1), per_step)
+    del rank
+    # payer drawn in proportion to activity: a table of "tickets", several per busy customer
+    tickets = np.repeat(np.arange(n_customers), 1 + np.floor(activity * 4).astype(np.int64))
+    orig = tickets[rng.integers(0, tickets.size, n_legit)]
+    del tickets
     # takeovers: time of the takeover (step, u); later outgoing rows of a victim move to others
     def p_foreign(at_step: np.ndarray) -> np.ndarray:
         # share of frauds from the fraudster's own phone and place; with drift the fraudsters
@@ -265,7 +281,7 @@ def generate_transactions(
     tick()
 
     # ---- time order -------------------------------------------------------------------
-    order = np.lexsort((u, step))
+    order = np.argsort(step + u, kind="stable")     # legit rows are sorted already: a near no-op
     step, orig, dest, typ, amount, device, location, pattern, case = (
         a[order] for a in (step, orig, dest, typ, amount, device, location, pattern, case))
     del u, order
@@ -283,10 +299,19 @@ def generate_transactions(
     dest_tracked &= typ != DEBIT
     sign_orig = np.where(typ == CASH_IN, 1, -1).astype(np.int64)
     rows = np.arange(n, dtype=np.int64)
-    ev_row = np.concatenate([rows, rows[dest_tracked]])
-    ev_acc = np.concatenate([orig, dest[dest_tracked]])
-    ev_sign = np.concatenate([sign_orig, -sign_orig[dest_tracked]])
-    ev_order = np.argsort(ev_acc * n + ev_row, kind="stable")
+    # events in row order (payer side, then payee side of each row) ...
+    keep = np.ones(2 * n, bool)
+    keep[1::2] = dest_tracked
+    ev_row = np.repeat(rows, 2)[keep]
+    ev_acc = np.empty(2 * n, np.int64)
+    ev_acc[0::2], ev_acc[1::2] = orig, dest
+    ev_acc = ev_acc[keep]
+    ev_sign = np.empty(2 * n, np.int64)
+    ev_sign[0::2], ev_sign[1::2] = sign_orig, -sign_orig
+    ev_sign = ev_sign[keep]
+    del keep
+    # ... then grouped by account, keeping row order inside each account (a stable sort)
+    ev_order = _stable_order(ev_acc)
     ev_row, ev_acc, ev_sign = ev_row[ev_order], ev_acc[ev_order], ev_sign[ev_order]
     del ev_order
     starts = np.flatnonzero(np.r_[True, ev_acc[1:] != ev_acc[:-1]])
