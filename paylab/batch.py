@@ -171,16 +171,25 @@ def fees_minor(methods: np.ndarray | pd.Series | list, amounts: np.ndarray,
 
 
 def _fees_by_code(codes: np.ndarray, uniques: list[str], units: np.ndarray, cur: Currency) -> np.ndarray:
-    out = np.zeros(len(units), dtype=np.int64)
-    for i, m in enumerate(uniques):
-        a, b, mn, cap, den = _fee_params(m, cur)
-        sel = codes == i
-        num = units[sel] * a + b
-        num = np.maximum(num, mn)
-        if cap is not None:
-            num = np.minimum(num, cap)
-        out[sel] = (2 * num + den) // (2 * den)
-    return out
+    """Fees for ``units`` where ``codes`` index the method of each payment in ``uniques``:
+    per-method integer parameters gathered once, then one vectorized pass."""
+    params = [_fee_params(m, cur) for m in uniques]
+    big = np.iinfo(np.int64).max // 4
+    a, b, mn, cap, den = (np.array([p[i] if p[i] is not None else big for p in params], dtype=np.int64)
+                          for i in range(5))
+    if len(units) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(params) == 1:  # one method: scalars, no gathers
+        a, b, mn, cap, den = (int(x[0]) for x in (a, b, mn, cap, den))
+    else:
+        a, b, mn, cap, den = (x[codes] for x in (a, b, mn, cap, den))
+    num = units * a
+    num += b
+    np.maximum(num, mn, out=num)
+    np.minimum(num, cap, out=num)
+    num *= 2
+    num += den
+    return num // (2 * den)
 
 
 # --- decisions ------------------------------------------------------------------------------
@@ -200,11 +209,12 @@ def decide(scenario: Scenario, *, step_up_threshold: int | None = STEP_UP_THRESH
     src = pay["source"].to_numpy(np.int64)
     amount = pay["amount"].to_numpy(np.int64)
     day = (pay["at"].to_numpy(float) // _DAY).astype(np.int64)
-    methods = src_df["method"].to_numpy(object)
-    lim = {m: _limits(m, cur) for m in set(methods)}
-    per_txn = np.array([lim[m][0] for m in methods], dtype=np.int64)[src]
-    daily = np.array([lim[m][1] for m in methods], dtype=np.int64)
-    avail0 = np.where(src_df["kind"].to_numpy(object) == "card", src_df["credit_limit"].to_numpy(np.int64),
+    mcodes, muniq = pd.factorize(src_df["method"])
+    muniq = list(muniq)
+    lim = np.array([_limits(m, cur) for m in muniq], dtype=np.int64).reshape(-1, 2)
+    per_txn = lim[mcodes, 0][src]
+    daily = lim[mcodes, 1]
+    avail0 = np.where(np.asarray(src_df["kind"] == "card"), src_df["credit_limit"].to_numpy(np.int64),
                       src_df["balance"].to_numpy(np.int64))
     declines = src_df["declines"].to_numpy(bool)[src]
 
@@ -217,8 +227,7 @@ def decide(scenario: Scenario, *, step_up_threshold: int | None = STEP_UP_THRESH
     _resolve(out, src, amount, day, daily, avail0)
     fee = np.zeros(n, dtype=np.int64)
     ok = out == _OK
-    mcodes, muniq = pd.factorize(methods)
-    fee[ok] = _fees_by_code(mcodes[src[ok]], list(muniq), amount[ok], cur)
+    fee[ok] = _fees_by_code(mcodes[src[ok]], muniq, amount[ok], cur)
     status = pd.Categorical.from_codes(_STATUS_CODE[out], categories=list(_STATUSES))
     code = pd.Categorical.from_codes(_CODE_CODE[out], categories=list(_CODES))
     return pd.DataFrame({"id": pay["id"], "status": status, "code": code, "fee": fee})
@@ -351,8 +360,8 @@ def ledger_lines(scenario: Scenario, outcomes: pd.DataFrame, *, granularity: str
     clearing, fees = 0, 1
     cust = 2 + np.arange(nsrc)
     mcode = {m: 2 + nsrc + j for j, m in enumerate(scenario.merchants)}
-    stored_m = {m: _postings.funding_for(m) == "stored" for m in set(src_df["method"])}
-    stored = src_df["method"].map(stored_m).to_numpy(bool)
+    mcodes, muniq = pd.factorize(src_df["method"])
+    stored = np.array([_postings.funding_for(m) == "stored" for m in muniq], dtype=bool)[mcodes]
     balance = src_df["balance"].to_numpy(np.int64)
     tu = np.flatnonzero(stored & (balance > 0))
     k = len(tu)
@@ -367,29 +376,36 @@ def ledger_lines(scenario: Scenario, outcomes: pd.DataFrame, *, granularity: str
     f = outcomes["fee"].to_numpy(np.int64)[ok]
     mc_codes, m_uniq = pd.factorize(pay["merchant"])
     m_of = np.array([mcode[x] for x in m_uniq], dtype=np.int64)[mc_codes[ok]] if m else np.zeros(0, np.int64)
-    payer = np.where(stored[s], cust[s], clearing)
-    cap_entry = np.repeat(np.arange(m) + k, 3)
-    cap_acc = np.column_stack([payer, m_of, np.full(m, fees)]).ravel()
-    cap_amt = np.column_stack([a, -(a - f), -f]).ravel()
     if granularity == "payment":
+        payer = np.where(stored[s], cust[s], clearing)
+        cap_entry = np.repeat(np.arange(m) + k, 3)
+        cap_acc = np.column_stack([payer, m_of, np.full(m, fees)]).ravel()
+        cap_amt = np.column_stack([a, -(a - f), -f]).ravel()
         entries = pd.DataFrame({
             "memo": np.r_[np.full(k, "top-up", dtype=object), np.full(m, "capture", dtype=object)],
             "ref": np.r_[src_df["source"].to_numpy(object)[tu], pay["id"].to_numpy(object)[ok]],
             "at": np.r_[np.full(k, scenario.start), pay["at"].to_numpy(float)[ok]]})
         le, la, lm = np.r_[tu_entry, cap_entry], np.r_[tu_acc, cap_acc], np.r_[tu_amt, cap_amt]
     else:
-        rows = []
-        le_parts, la_parts, lm_parts = [], [], []
-        for memo, ref, acc, amt in (("batch top-ups", "batch:top-ups", tu_acc, tu_amt),
-                                    ("batch captures", "batch:captures", cap_acc, cap_amt)):
-            summed = _sum_by(acc, amt, len(accounts))
+        # the same capture lines summed per account, without materialising them: the payer
+        # lines (+A) by customer or clearing, the merchant lines -(A - fee), the fee line -fee
+        size = len(accounts)
+        cap_sum = _sum_by(np.where(stored[s], cust[s], clearing), a, size)
+        cap_sum -= _sum_by(m_of, a - f, size)
+        cap_sum[fees] -= int(f.sum())
+        tu_sum = np.zeros(size, dtype=np.int64)
+        tu_sum[clearing] = int(b.sum())
+        tu_sum[cust[tu]] -= b
+        at_end = float(pay["at"].max()) if len(pay) else scenario.start
+        rows, le_parts, la_parts, lm_parts = [], [], [], []
+        for memo, ref, summed in (("batch top-ups", "batch:top-ups", tu_sum),
+                                  ("batch captures", "batch:captures", cap_sum)):
             used = np.flatnonzero(summed)
             if len(used):
                 le_parts.append(np.full(len(used), len(rows)))
                 la_parts.append(used)
                 lm_parts.append(summed[used])
-                rows.append({"memo": memo, "ref": ref,
-                             "at": float(pay["at"].max()) if len(pay) else scenario.start})
+                rows.append({"memo": memo, "ref": ref, "at": at_end})
         entries = pd.DataFrame(rows, columns=["memo", "ref", "at"])
         le, la, lm = (np.concatenate(p) if p else np.zeros(0, np.int64) for p in (le_parts, la_parts, lm_parts))
     keep = lm != 0

@@ -44,6 +44,7 @@ __all__ = [
     "net_positions",
     "minimal_transfers",
     "bilateral_net",
+    "obligations_from_records",
     "netting",
     "random_obligations",
     "Report",
@@ -213,6 +214,25 @@ def bilateral_net(obligations: pd.DataFrame | Iterable[tuple[str, str, int]]) ->
     rows = [{"payer": a, "payee": b, "amount": v} if v > 0 else {"payer": b, "payee": a, "amount": -v}
             for (a, b), v in sorted(pair.items()) if v != 0]
     return pd.DataFrame(rows, columns=["payer", "payee", "amount"]).astype({"amount": "int64"})
+
+
+def obligations_from_records(records: pd.DataFrame | Iterable[Mapping], bank_of: Mapping[str, str]
+                             ) -> pd.DataFrame:
+    """Interbank obligations from a day's payments: each succeeded payment (less refunds) makes
+    the customer's bank owe the merchant's bank; payments inside one bank drop out; the rest
+    are summed per (payer bank, payee bank). ``bank_of`` maps customer and merchant ids to banks."""
+    frame = records_frame(records)
+    frame = frame[frame["status"] == "succeeded"]
+    unknown = sorted(set(frame["customer"]).union(frame["merchant"]) - set(bank_of))
+    if unknown:
+        raise InvalidInput("bank_of", "a bank for every customer and merchant",
+                           f"no bank for {', '.join(map(str, unknown[:5]))}")
+    out = pd.DataFrame({"payer": frame["customer"].map(bank_of), "payee": frame["merchant"].map(bank_of),
+                        "amount": frame["amount"] - frame["refunded"]})
+    out = out[(out["payer"] != out["payee"]) & (out["amount"] > 0)]
+    if out.empty:
+        return pd.DataFrame({"payer": [], "payee": [], "amount": np.array([], dtype="int64")})
+    return out.groupby(["payer", "payee"], sort=True)["amount"].sum().astype("int64").reset_index()
 
 
 @dataclass(frozen=True)

@@ -269,3 +269,24 @@ def test_plots():
     with pytest.raises(InvalidInput) as e:
         PS.plot_reconciliation(report, truth="everything")  # type: ignore[arg-type]
     assert e.value.field == "truth"
+
+
+def test_obligations_from_records():
+    records = [
+        {"id": "p1", "merchant": "m1", "customer": "c1", "currency": "CNY", "amount": 1000, "at": T0},
+        {"id": "p2", "merchant": "m1", "customer": "c2", "currency": "CNY", "amount": 500, "refunded": 100,
+         "at": T0},
+        {"id": "p3", "merchant": "m2", "customer": "c1", "currency": "CNY", "amount": 700, "at": T0},
+        {"id": "p4", "merchant": "m2", "customer": "c3", "currency": "CNY", "amount": 300, "at": T0},
+        {"id": "p5", "merchant": "m2", "customer": "c3", "currency": "CNY", "amount": 900, "at": T0,
+         "status": "canceled"},
+    ]
+    banks = {"c1": "ICBC", "c2": "CCB", "c3": "BOC", "m1": "CCB", "m2": "ICBC"}
+    ob = S.obligations_from_records(records, banks)
+    assert ob.to_dict("records") == [{"payer": "BOC", "payee": "ICBC", "amount": 300},
+                                     {"payer": "ICBC", "payee": "CCB", "amount": 1000}]
+    assert S.netting(ob).positions.to_dict() == {"BOC": -300, "CCB": 1000, "ICBC": -700}
+    with pytest.raises(InvalidInput) as e:
+        S.obligations_from_records(records, {"c1": "ICBC"})
+    assert e.value.field == "bank_of"
+    assert S.obligations_from_records(records[:1], {"c1": "X", "m1": "X"}).empty
