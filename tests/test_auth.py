@@ -20,6 +20,7 @@ from paylab.auth import (
     StepUpPolicy,
     attacker_success,
     brute_force_table,
+    crack_unsalted,
     equal_error_rate,
     error_rates,
     evaluate_policies,
@@ -39,6 +40,7 @@ from paylab.auth import (
     totp,
     verify_password,
     verify_totp,
+    weak_hash,
 )
 from paylab.clock import FixedClock
 from paylab.errors import AuthError, InvalidInput, RateLimited
@@ -108,6 +110,21 @@ def test_password_property(pw):
     stored = hash_password(pw, n=16, r=1, p=1)
     assert verify_password(pw, stored)
     assert not verify_password(pw + "x", stored)
+
+
+def test_unsalted_hashes_fall_together():
+    leaked = {"ann": weak_hash("0420"), "bob": weak_hash("9999"), "cat": weak_hash("0420")}
+    assert leaked["ann"] == leaked["cat"]                       # no salt: equal passwords show
+    found, guesses = crack_unsalted(leaked, digits=4)
+    assert found == {"ann": "0420", "bob": "9999", "cat": "0420"} and guesses == 10_000
+    found, guesses = crack_unsalted({"ann": weak_hash("0003")}, digits=4)
+    assert found == {"ann": "0003"} and guesses == 4              # stops once every account is found
+    with pytest.raises(InvalidInput) as err:
+        crack_unsalted({"x": "abc"}, digits=4)
+    assert err.value.field == "leaked"
+    with pytest.raises(InvalidInput) as err:
+        crack_unsalted({}, digits=9)
+    assert err.value.field == "digits"
 
 
 # -- HOTP / TOTP -----------------------------------------------------------------------------

@@ -14,11 +14,13 @@ from paylab.auth.otp import ALGORITHMS, hotp, provisioning_uri, time_step, totp,
 from paylab.auth.passwords import (
     DEFAULT_PARAMS,
     brute_force_table,
+    crack_unsalted,
     guess_space,
     hash_password,
     needs_rehash,
     parse_hash,
     verify_password,
+    weak_hash,
 )
 from paylab.auth.sms import SmsCodeService, SmsMessage, attacker_success, simulate_sms_attack
 from paylab.auth.stepup import (
@@ -32,8 +34,8 @@ from paylab.auth.stepup import (
 
 __all__ = [
     "ALGORITHMS", "DEFAULT_PARAMS", "Decision", "SmsCodeService", "SmsMessage", "StepUpPolicy",
-    "attacker_success", "brute_force_table", "equal_error_rate", "error_rates", "evaluate_policies",
+    "attacker_success", "brute_force_table", "crack_unsalted", "equal_error_rate", "error_rates", "evaluate_policies",
     "far_frr", "guess_space", "hash_password", "hotp", "needs_rehash", "parse_hash", "provisioning_uri",
     "risk_score", "simulate_scores", "simulate_sms_attack", "standard_policies", "synthetic_payments",
-    "threshold_for_far", "time_step", "totp", "verify_password", "verify_totp",
+    "threshold_for_far", "time_step", "totp", "verify_password", "verify_totp", "weak_hash",
 ]

@@ -14,14 +14,14 @@ import hashlib
 import hmac
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
 from paylab.errors import InvalidInput
 
 __all__ = ["DEFAULT_PARAMS", "hash_password", "verify_password", "parse_hash", "needs_rehash",
-           "brute_force_table", "guess_space"]
+           "brute_force_table", "guess_space", "weak_hash", "crack_unsalted"]
 
 #: scrypt cost parameters used when none are given (n = CPU/memory cost, r = block size, p = lanes).
 DEFAULT_PARAMS = {"n": 2**14, "r": 8, "p": 1}
@@ -147,3 +147,39 @@ def brute_force_table(params: Sequence[dict] | None = None, *, repeats: int = 3,
             row[f"days: {label}"] = size / rate / 86400
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def weak_hash(pw: str) -> str:
+    """DELIBERATELY INSECURE: unsalted SHA-256 (hex), the way many early systems stored passwords.
+
+    Exists only so :func:`crack_unsalted` can show why it fails; use :func:`hash_password`.
+    """
+    return hashlib.sha256(_password_bytes(pw)).hexdigest()
+
+
+def crack_unsalted(leaked: Mapping[str, str], *, digits: int = 6) -> tuple[dict[str, str], int]:
+    """Recover every PIN of exactly ``digits`` digits from a leak of :func:`weak_hash` values.
+
+    One pass over the 10**digits candidates serves *every* account at once, because
+    without a salt equal passwords give equal hashes. Returns ({user: pin}, guesses made).
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 7:
+        raise InvalidInput("digits", "1..7", "PIN length must be 1 to 7 digits (the search is exhaustive)")
+    if not isinstance(leaked, Mapping):
+        raise InvalidInput("leaked", "mapping user -> hex digest", "leaked must map users to digests")
+    wanted: dict[str, list[str]] = {}
+    for user, digest in leaked.items():
+        if not isinstance(digest, str) or len(digest) != 64:
+            raise InvalidInput("leaked", "64-hex-digit SHA-256", f"digest of {user!r} is not a SHA-256 hex string")
+        wanted.setdefault(digest.lower(), []).append(user)
+    found: dict[str, str] = {}
+    guesses = 0
+    for candidate in range(10**digits):
+        if not wanted:
+            break
+        pin = str(candidate).zfill(digits)
+        guesses += 1
+        users = wanted.pop(hashlib.sha256(pin.encode()).hexdigest(), None)
+        for user in users or ():
+            found[user] = pin
+    return found, guesses
