@@ -13,7 +13,6 @@ import binascii
 import json
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -120,12 +119,6 @@ def _sealed(nonce: bytes, ciphertext: bytes, aad: bytes) -> Sealed:
     return s
 
 
-@lru_cache(maxsize=16)
-def _aead(key: bytes) -> AESGCM:
-    """The AESGCM context of a key, kept for the few most recent keys (saves its set-up)."""
-    return AESGCM(key)
-
-
 def _check_nonce(nonce: object, field: str) -> bytes:
     nonce = need_bytes(nonce, field)
     if not NONCE_SIZE <= len(nonce) <= MAX_NONCE:
@@ -160,7 +153,7 @@ def aes_gcm_encrypt(key: bytes, plaintext: bytes, *, aad: bytes = b"",
         nonce = os.urandom(NONCE_SIZE)
     else:
         nonce = _check_nonce(nonce, "nonce")
-    return _sealed(nonce, _aead(key).encrypt(nonce, plaintext, aad), aad)
+    return _sealed(nonce, AESGCM(key).encrypt(nonce, plaintext, aad), aad)
 
 
 def aes_gcm_decrypt(key: bytes, sealed: Sealed) -> bytes:
@@ -180,7 +173,7 @@ def aes_gcm_decrypt(key: bytes, sealed: Sealed) -> bytes:
         raise TamperedError("ciphertext is shorter than the 16-byte tag",
                             field="sealed.ciphertext", rule="authentic")
     try:
-        return _aead(key).decrypt(nonce, ct, aad)
+        return AESGCM(key).decrypt(nonce, ct, aad)
     except InvalidTag:
         raise TamperedError("authentication failed: wrong key, or nonce, ciphertext, tag or "
                             "AAD changed", field="sealed", rule="authentic") from None
