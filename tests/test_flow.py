@@ -357,6 +357,16 @@ def test_step2_seal_and_open():
     bad = sealed[:-1] + bytes([sealed[-1] ^ 1])
     with pytest.raises(TamperedError):
         open_payment_data(key, nonce, bad)
+    with pytest.raises(TamperedError):
+        open_payment_data(bytes(range(32)), nonce, sealed)
+    with pytest.raises(InvalidInput):
+        seal_payment_data(key, -1, {})
+    assert seal_payment_data(key, 8, {"amount": 100})[0] != nonce  # the counter moves the nonce
+
+
+def test_step2_gateways_use_their_own_keys():
+    a, b = Gateway(None, FixedClock()), Gateway(None, FixedClock())
+    assert a._key != b._key and len(a._key) == 32
 
 
 # --- fees and the books ---------------------------------------------------------------------------

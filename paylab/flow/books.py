@@ -47,13 +47,18 @@ class Books:
         self.fast = fast
         self._accounts: dict[tuple[str, str, str], P.StandardAccounts] = {}
         self._funding: dict[str, str] = {}
+        self._opened: set[str] = set()
 
     def accounts(self, merchant: str, customer: str, cur: str) -> P.StandardAccounts:
+        """The standard accounts of a (merchant, customer, currency), each opened once."""
         key = (merchant, customer, cur)
         acc = self._accounts.get(key)
         if acc is None:
-            acc = P.open_accounts(self.ledger, P.accounts_for(merchant, customer, cur))
-            self._accounts[key] = acc
+            acc = self._accounts[key] = P.accounts_for(merchant, customer, cur)
+            for name in acc.names():
+                if name not in self._opened:
+                    self.ledger.open_account(name, P.account_type(name), acc.currency)
+                    self._opened.add(name)
         return acc
 
     def funding(self, method_id: str) -> str:

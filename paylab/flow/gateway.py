@@ -29,11 +29,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from paylab import methods as _methods
 from paylab.clock import Clock, FixedClock
+from paylab.crypto import Sealed, aes_gcm_decrypt, aes_gcm_encrypt, generate_aes_key
 from paylab.errors import (
     InvalidInput,
     InvalidTransition,
@@ -176,19 +174,27 @@ def threshold_policy(threshold: Money) -> Callable[[PaymentIntent], bool]:
 
 # --- step 2: the payment data travels sealed ---------------------------------------------
 
+_STEP2_AAD = b"paylab-step2"
+
+
 def seal_payment_data(key: bytes, counter: int, data: dict[str, Any]) -> tuple[bytes, bytes]:
-    """Seal payment data with AES-256-GCM; the 12-byte nonce is a counter (never repeats
-    under one key, NIST SP 800-38D §8.2.1). Returns (nonce, ciphertext||tag)."""
-    nonce = counter.to_bytes(12, "big")
-    return nonce, AESGCM(key).encrypt(nonce, json.dumps(data, separators=(",", ":")).encode(), b"paylab-step2")
+    """Seal payment data with AES-GCM (:func:`paylab.crypto.aes_gcm_encrypt`); the 12-byte
+    nonce is a message counter, which never repeats under one key (NIST SP 800-38D §8.2.1)
+    as long as the key is used by one sender only. Returns (nonce, ciphertext||tag)."""
+    if isinstance(counter, bool) or not isinstance(counter, int) or not 0 <= counter < 2**96:
+        raise InvalidInput("counter", "0 <= counter < 2**96", "the nonce counter is a 96-bit unsigned int")
+    sealed = aes_gcm_encrypt(key, json.dumps(data, separators=(",", ":")).encode(), aad=_STEP2_AAD,
+                             nonce=counter.to_bytes(12, "big"))
+    return sealed.nonce, sealed.ciphertext
 
 
 def open_payment_data(key: bytes, nonce: bytes, sealed: bytes) -> dict[str, Any]:
     """Open what :func:`seal_payment_data` sealed; ``TamperedError`` if anything changed."""
     try:
-        return json.loads(AESGCM(key).decrypt(nonce, sealed, b"paylab-step2"))
-    except (InvalidTag, ValueError):
+        plain = aes_gcm_decrypt(key, Sealed(nonce, sealed, _STEP2_AAD))
+    except TamperedError:
         raise TamperedError("payment data failed AES-GCM authentication", field="payment_data") from None
+    return json.loads(plain)
 
 
 _FEES: dict[tuple[str, str], tuple[Decimal, Decimal, Decimal, Decimal | None]] = {}
@@ -284,10 +290,11 @@ class Gateway:
     state-machine demo); ``clock`` any zero-argument callable of epoch seconds;
     ``step_up`` a policy ``(intent) -> bool`` deciding when step 3 asks the buyer to
     authenticate (default: amounts from CNY 2,000, an illustrative threshold);
-    ``faults`` a :class:`~paylab.flow.faults.Faults`; ``seed`` fixes the step-2 key.
+    ``faults`` a :class:`~paylab.flow.faults.Faults`. Each gateway draws its own step-2
+    AES key, so the counter nonces it uses never repeat under a key.
     """
 
-    def __init__(self, ledger: Any = None, clock: Clock | None = None, *, seed: int = 0,
+    def __init__(self, ledger: Any = None, clock: Clock | None = None, *,
                  faults: Faults | None = None,
                  step_up: Callable[[PaymentIntent], bool] | None = None,
                  escrow_days: int | None = None, record_events: bool = True,
@@ -319,8 +326,7 @@ class Gateway:
         self._n_intent = 0
         self._n_source = 0
         self._nonce = 0
-        self._key = hashlib.sha256(b"paylab-step2-key|%d" % seed).digest()  # demo key, seeded
-        self._aead = AESGCM(self._key)
+        self._key = generate_aes_key(256)  # shared by the buyer's app and this gateway (demo)
         self._books = None
         if ledger is not None:
             from paylab.flow.books import Books
@@ -393,13 +399,20 @@ class Gateway:
 
     def _notify(self, intent: PaymentIntent, type_: str, step: int = 5) -> None:
         """Step 5 (or 6): a signed notice to the merchant's endpoint, through the faults."""
-        ev = self._event(intent, type_, step, "gateway", "merchant")
         m = self.merchants[intent.merchant]
-        if m.endpoint is None or ev is None:
+        if self.record_events:
+            ev = self._event(intent, type_, step, "gateway", "merchant")
+            eid, created = ev.id, ev.created  # type: ignore[union-attr]
+        elif m.endpoint is None:
             return
-        payload = json.dumps({"id": ev.id, "type": type_, "created": int(ev.created),
+        else:
+            self._seq += 1
+            eid, created = f"evt_{self._seq:07d}", self.clock()
+        if m.endpoint is None:
+            return
+        payload = json.dumps({"id": eid, "type": type_, "created": int(created),
                               "data": {"object": intent.as_dict()}}, separators=(",", ":")).encode()
-        self._deliver(ev.id, m, payload)
+        self._deliver(eid, m, payload)
 
     def _deliver(self, event_id: str, m: Merchant, payload: bytes) -> bool:
         f = self.faults
@@ -468,7 +481,8 @@ class Gateway:
         if metadata:
             pi.metadata.update(metadata)
         self.intents[pi.id] = pi
-        self._event(pi, "payment_intent.created", 1, "customer", "gateway", amount=units)
+        if self.record_events:
+            self._event(pi, "payment_intent.created", 1, "customer", "gateway", amount=units)
         if src is not None:
             transition(pi, REQUIRES_CONFIRMATION, now)
         return pi
@@ -509,16 +523,15 @@ class Gateway:
         nonce = self._nonce.to_bytes(12, "big")
         data = b'{"intent":"%s","source":"%s","amount":%d,"currency":"%s"}' % (
             pi.id.encode(), src.id.encode(), pi.amount_minor, pi.currency.code.encode())
-        sealed = self._aead.encrypt(nonce, data, b"paylab-step2")
-        self._event(pi, "payment_data.sealed", 2, "customer", "gateway", bytes=len(sealed),
-                    cipher="AES-256-GCM")
-        try:
-            opened = json.loads(self._aead.decrypt(nonce, sealed, b"paylab-step2"))
-        except InvalidTag:  # pragma: no cover - cannot happen without tampering
-            raise TamperedError("payment data failed authentication", field="payment_data") from None
+        sealed = aes_gcm_encrypt(self._key, data, aad=_STEP2_AAD, nonce=nonce)   # the buyer's app
+        if self.record_events:
+            self._event(pi, "payment_data.sealed", 2, "customer", "gateway", bytes=len(sealed.ciphertext),
+                        cipher="AES-256-GCM")
+        opened = json.loads(aes_gcm_decrypt(self._key, sealed))                 # the gateway
         if opened["intent"] != pi.id or opened["amount"] != pi.amount_minor:
             raise TamperedError("payment data does not match the order", field="payment_data")
-        self._event(pi, "payment_data.opened", 2, "gateway", "gateway")
+        if self.record_events:
+            self._event(pi, "payment_data.opened", 2, "gateway", "gateway")
         self._crash(2, pi)
         # step 3a: step-up authentication when the policy asks
         if self.step_up(pi) and not pi.metadata.get("authenticated"):
@@ -560,8 +573,10 @@ class Gateway:
     def _process(self, pi: PaymentIntent, src: FundingSource) -> PaymentIntent:
         """Step 3b: the bank checks the account; then step 4 and 5 (or a hold for manual capture)."""
         amount = pi.amount_minor
-        self._event(pi, "account.check", 3, "gateway", "bank", method=pi.method_id)
-        day = int(self.clock() // _DAY)
+        if self.record_events:
+            self._event(pi, "account.check", 3, "gateway", "bank", method=pi.method_id)
+        now = self.clock()
+        day = int(now // _DAY)
         spent = self._spent.get((src.id, day), 0)
         code = None
         if src.declines:
@@ -593,29 +608,33 @@ class Gateway:
             self._event(pi, "account.timeout", 3, "bank", "gateway")
             raise SimulatedFault(f"bank did not answer for {pi.id}: outcome unknown", code="bank_timeout",
                                  field="bank")
-        self.bank.capture(pi.id, src, amount, self.clock())
-        self._event(pi, "account.debited", 3, "bank", "gateway", amount=amount)
+        self.bank.capture(pi.id, src, amount, now)
+        if self.record_events:
+            self._event(pi, "account.debited", 3, "bank", "gateway", amount=amount)
         self._crash(3, pi)
         return self._settle(pi, amount)
 
     def _settle(self, pi: PaymentIntent, amount: int) -> PaymentIntent:
         """Steps 4 and 5 for a captured ``amount``."""
+        now = self.clock()
         if not pi.metadata.get("booked"):
             fee = 0 if pi.escrow else fee_minor(pi.method_id, amount, pi.currency)  # type: ignore[arg-type]
             if self._books is not None:
-                self._books.capture(pi, amount, fee, self.clock())
+                self._books.capture(pi, amount, fee, now)
             pi.fee_minor = fee
             pi.metadata["booked"] = True
-            self._event(pi, "ledger.posted", 4, "gateway", "ledger", amount=amount, fee=fee,
-                        account="escrow" if pi.escrow else "merchant")
+            if self.record_events:
+                self._event(pi, "ledger.posted", 4, "gateway", "ledger", amount=amount, fee=fee,
+                            account="escrow" if pi.escrow else "merchant")
         self._crash(4, pi)
         pi.amount_received = amount
         pi.amount_capturable = 0
-        transition(pi, SUCCEEDED, self.clock())
+        transition(pi, SUCCEEDED, now)
         pi.trade_status = "TRADE_SUCCESS"
-        pi.metadata["succeeded_at"] = self.clock()
+        pi.metadata["succeeded_at"] = now
         self._notify(pi, "payment_intent.succeeded", 5)
-        self._event(pi, "receipt.sent", 5, "gateway", "customer")
+        if self.record_events:
+            self._event(pi, "receipt.sent", 5, "gateway", "customer")
         return pi
 
     def _resume(self, pi: PaymentIntent) -> PaymentIntent:

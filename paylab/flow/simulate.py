@@ -26,7 +26,7 @@ def _count(name: str, value: object, low: int = 0) -> int:
 def _world(n: int, faults: Faults, seed: int) -> tuple[Gateway, list[str], list[Money]]:
     import numpy as np
 
-    gw = Gateway(Ledger(), FixedClock(), faults=faults, seed=seed)
+    gw = Gateway(Ledger(), FixedClock(), faults=faults)
     gw.add_merchant("shop")
     rng = np.random.default_rng(seed)
     cards = []
