@@ -315,3 +315,50 @@ def test_escrow_hold_fits_the_gateway_auto_confirm():
 
     assert db.cases_escrow()(db.MerchantProfile()).hold_days <= AUTO_CONFIRM_DAYS
     assert db.illustrative_escrow(db.MerchantProfile()).hold_days <= AUTO_CONFIRM_DAYS
+
+
+# ------------------------------------------------------------------ capstone checks
+def _designs(table):
+    return lambda profile, targets: table[profile.name]
+
+
+def test_capstone_passes_several_different_designs_and_refuses_bad_ones():
+    from paylab.checks import check
+    from paylab.checks.capstone import MARKET, MERCHANT
+
+    first = {MERCHANT.name: db.Config(("platform_balance", "qr_code", "card_cross_border"), "risk_based", 0.65),
+             MARKET.name: db.Config(("platform_balance", "qr_code"), "risk_based", 0.8, True)}
+    second = {MERCHANT.name: db.Config(("online_banking", "platform_balance", "qr_code", "card_cross_border"),
+                                       "risk_based", 0.6),
+              MARKET.name: db.Config(("online_banking", "platform_balance", "qr_code", "ewallet"),
+                                     "risk_based", 0.7, True)}
+    assert first[MERCHANT.name] != second[MERCHANT.name]
+    assert check("capstone.q6", _designs(first)).passed
+    assert check("capstone.q6", _designs(second)).passed
+    lax = {name: replace(cfg, auth_policy="none", risk_threshold=1.0) for name, cfg in first.items()}
+    feedback = check("capstone.q6", _designs(lax))
+    assert feedback.status == "wrong" and "fraud loss" in feedback.message
+
+
+def test_capstone_method_picks_and_stubs():
+    from paylab.checks import check
+
+    def stub(profile):
+        raise NotImplementedError()
+
+    assert check("capstone.q1", stub).status == "not yet"
+    wide = ("platform_balance", "qr_code", "online_banking", "card_cross_border")
+
+    def per_market(profile):
+        return ("corporate_banking", "online_banking", "platform_balance", "qr_code") \
+            if "b2b" in profile.markets else wide
+
+    def other(profile):
+        return ("corporate_banking", "online_banking", "platform_balance", "qr_code") \
+            if "b2b" in profile.markets else ("platform_balance", "qr_code", "ewallet", "card_cross_border")
+
+    assert check("capstone.q1", per_market).passed and check("capstone.q1", other).passed
+    assert check("capstone.q1", lambda p: tuple(pm.CATALOGUE)).status == "wrong"       # too many methods
+    assert check("capstone.q1", lambda p: ("card_cross_border",)).status == "wrong"    # too few buyers
+    assert check("capstone.q5", lambda p, c, t: True).status == "wrong"
+    assert check("capstone.q3", lambda c, p, limit: 0.05).status == "wrong"             # stricter than needed
