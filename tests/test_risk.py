@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -59,3 +60,33 @@ def test_duplicate_ids_and_bad_scores():
     assert err.value.field == "id"
     with pytest.raises(InvalidInput):
         level(26)
+
+
+def test_plots_draw_with_labels():
+    import matplotlib.pyplot as plt
+
+    from paylab.auth import evaluate_policies, far_frr, simulate_scores, standard_policies, synthetic_payments
+    from paylab.netsec import confusion_matrix
+    from paylab.plots.security import (
+        brute_force_plot,
+        confusion_plot,
+        risk_heat_map,
+        roc_det,
+        score_histogram,
+        stepup_tradeoff,
+    )
+
+    reg = risk_register()
+    fig = risk_heat_map(reg)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any("L1" in t for t in texts) and fig.axes[0].get_title() == "before controls"
+    scores = simulate_scores(200, 2000, seed=0)
+    assert roc_det(far_frr(scores), (0.5, 0.05)).axes[1].get_xlabel() == "false accept rate (FAR)"
+    assert score_histogram(scores, 0.5).axes[0].get_legend() is not None
+    table = evaluate_policies(standard_policies(), synthetic_payments(500, seed=1))
+    assert len(stepup_tradeoff(table).axes[0].collections) == len(table)
+    cost = pd.DataFrame([{"parameters": "n=2^10, r=8, p=1", "days: 6-digit PIN": 0.1,
+                          "days: 8 lower-case letters": 9.0}])
+    assert brute_force_plot(cost).axes[0].get_yscale() == "log"
+    assert confusion_plot(confusion_matrix([True, False], [True, True])).axes[0].texts[0].get_text() == "1"
+    plt.close("all")
