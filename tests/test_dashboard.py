@@ -362,3 +362,18 @@ def test_capstone_method_picks_and_stubs():
     assert check("capstone.q1", lambda p: ("card_cross_border",)).status == "wrong"    # too few buyers
     assert check("capstone.q5", lambda p, c, t: True).status == "wrong"
     assert check("capstone.q3", lambda c, p, limit: 0.05).status == "wrong"             # stricter than needed
+
+
+@pytest.mark.parametrize("method", METHOD_IDS)
+def test_days_to_cash_agree_with_the_settlement_batches(method):
+    """Without escrow, one method's days to cash are the T+n of chapter 3's settlement batches."""
+    from paylab.clock import EPOCH_2026
+    from paylab.settlement import day_of, settlement_day
+
+    profile = db.MerchantProfile(average_order=Decimal("100"), markets={"domestic": Decimal("0.5"),
+                                                                          "cross_border": Decimal("0.5")})
+    out = db.evaluate(db.Config(methods=(method,)), profile)
+    if not out.mix:
+        return
+    at = EPOCH_2026 + 3600 * 10
+    assert out.settlement_days == settlement_day(at, method) - day_of(at)
