@@ -234,11 +234,13 @@ def test_post_minor_batch_checks_and_writes(books):
 
 def test_file_ledger_persists(tmp_path):
     path = tmp_path / "books.db"
-    with Ledger(path) as led:
+    with Ledger(path, durable=True) as led:
         led.open_account("cash", "asset", "CNY")
         led.open_account("sales", "revenue", "CNY")
         led.post(entry(("cash", "3"), ("sales", "-3")))
     again = Ledger(path)
+    assert again._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL by default
+    assert again._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert again.balance("cash") == cny("3")
     assert again.accounts().loc["sales", "type"] == "revenue"
     again.check_invariants()
