@@ -149,7 +149,8 @@ def test_wrong_key_and_wrong_aad_are_tampering():
     (lambda: aes_gcm_decrypt(KEY[:20], aes_gcm_encrypt(KEY, b"x")), "key"),
     (lambda: aes_gcm_decrypt(KEY, b"raw bytes"), "sealed"),
     (lambda: aes_gcm_decrypt(KEY, Sealed(b"1234", bytes(20))), "sealed.nonce"),
-    (lambda: aes_gcm_decrypt(KEY, Sealed(bytes(12), "ct")), "sealed.ciphertext"),
+    (lambda: Sealed(bytes(12), "ct"), "ciphertext"),
+    (lambda: Sealed(None, b""), "nonce"),
     (lambda: Sealed.from_bytes(b"nope"), "data"),
     (lambda: Sealed.from_bytes(b"PLG2\x0c" + bytes(12) + (99).to_bytes(4, "big") + bytes(20)), "data"),
     (lambda: Sealed.from_bytes(b"PLG2\x04" + bytes(40)), "data"),
@@ -428,6 +429,8 @@ def test_malformed_certificates():
     (lambda: issue_certificate(CA, "s", X25519.public_key(), 1, now=T0), "public_key"),
     (lambda: issue_certificate(CA, "s", GW_KEY.public_key(), 1.5, now=T0), "days"),
     (lambda: verify_chain(CERT, CA.certificate, at="today"), "at"),
+    (lambda: verify_chain(CERT, CA.certificate, at=1e20), "at"),
+    (lambda: make_ca("CA", days=10**6, now=T0), "days"),
     (lambda: certificate_pem("pem"), "cert"),
     (lambda: tamper_certificate(CERT, b"ab", b"abc"), "new"),
     (lambda: tamper_certificate(CERT, b"no such bytes here", b"xo such bytes here"), "old"),
@@ -486,3 +489,21 @@ def test_ecdsa_p256_nist_sigver(v):
     else:
         with pytest.raises(SignatureError):
             verify(pub, msg, sig)
+
+
+# --- robustness: arbitrary input only ever raises typed paylab errors ----------------------
+
+@given(data=st.binary(max_size=300))
+def test_property_garbage_gives_typed_errors(data):
+    for call in (lambda: Sealed.from_bytes(data), lambda: open_sealed(RSA, data),
+                 lambda: open_sealed(X25519, data), lambda: verify_chain(data, CA.certificate, T0),
+                 lambda: Sealed.from_json(data.decode("latin-1"))):
+        try:
+            call()
+        except PaylabError:
+            pass
+
+
+def test_sealed_accepts_bytearray_fields():
+    s = Sealed(bytearray(12), memoryview(bytes(20)), bytearray(b"a"))
+    assert type(s.nonce) is bytes and type(s.ciphertext) is bytes and s.aad == b"a"

@@ -41,7 +41,10 @@ def as_datetime(when: float | int | datetime | None, field: str,
     if isinstance(when, bool) or not isinstance(when, (int, float)):
         raise InvalidInput(field, "epoch seconds or datetime",
                            f"{field} must be epoch seconds or a datetime")
-    return datetime.fromtimestamp(float(when), UTC)
+    try:
+        return datetime.fromtimestamp(float(when), UTC)
+    except (OverflowError, ValueError, OSError):
+        raise InvalidInput(field, "a representable time", f"{field} is out of range") from None
 
 
 def seeded_bytes(seed: int, label: str, n: int = 32) -> bytes:

@@ -41,6 +41,12 @@ class Sealed:
     ciphertext: bytes
     aad: bytes = b""
 
+    def __post_init__(self) -> None:
+        for name in ("nonce", "ciphertext", "aad"):
+            value = getattr(self, name)
+            if type(value) is not bytes:
+                object.__setattr__(self, name, need_bytes(value, name))
+
     @property
     def tag(self) -> bytes:
         """The 16-byte authentication tag (the last bytes of ``ciphertext``)."""

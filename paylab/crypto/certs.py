@@ -48,8 +48,9 @@ def _name(common_name: str, field: str) -> x509.Name:
 
 
 def _days(days: object) -> int:
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise InvalidInput("days", "positive int", "days must be a positive whole number")
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36500:
+        raise InvalidInput("days", "int from 1 to 36500",
+                           "days must be a whole number from 1 to 36500 (100 years)")
     return days
 
 
