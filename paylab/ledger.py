@@ -213,22 +213,31 @@ class Ledger:
     def open_accounts(self, rows: Iterable[tuple[str, str, str | Currency]]) -> list[str]:
         """Open many accounts ``(name, type, currency)`` at once, in one transaction (each
         checked as :meth:`open_account` does; already open ones must match)."""
-        fresh: dict[str, tuple[str, Currency]] = {}
-        last_code, cur = None, None
-        for name, typ, cur_code in rows:
-            if not isinstance(name, str) or not name.strip():
-                raise InvalidInput("name", "non-empty string", "an account needs a name")
+        rows = list(rows)
+        if not rows:
+            return []
+        try:
+            names, types, codes = (list(col) for col in zip(*rows, strict=True))
+        except (TypeError, ValueError):
+            raise InvalidInput("rows", "(name, type, currency) triples",
+                               "open_accounts takes (name, type, currency) triples") from None
+        for typ in set(types):
             if typ not in ACCOUNT_TYPES:
                 raise InvalidInput("type", f"one of {', '.join(ACCOUNT_TYPES)}", f"unknown account type {typ!r}")
-            if cur_code is not last_code:
-                cur, last_code = currency(cur_code), cur_code
-            known = self._accounts.get(name)
+        curs = {c: currency(c) for c in set(codes)}
+        if not all(type(n) is str and n and not n.isspace() for n in names):
+            raise InvalidInput("name", "non-empty string", "an account needs a name")
+        fresh: dict[str, tuple[str, Currency]] = {}
+        known_all = self._accounts
+        for name, typ, code in zip(names, types, codes, strict=True):
+            cur = curs[code]
+            known = known_all.get(name)
             if known is None:
-                known = fresh.get(name)
-                if known is None:
+                seen = fresh.get(name)
+                if seen is None:
                     fresh[name] = (typ, cur)
                     continue
-                known = (0, *known)
+                known = (0, *seen)
             if known[1] != typ or known[2] != cur:
                 raise LedgerError(f"account {name!r} is already open as {known[1]} in {known[2].code}",
                                   field="name", rule="one type and currency per account", code="account_conflict")
