@@ -208,6 +208,22 @@ def test_custom_step_up_policy():
     assert pi.status == REQUIRES_ACTION
 
 
+def test_auth_step_up_policy_object():
+    from paylab.auth import StepUpPolicy
+
+    gw = Gateway(None, FixedClock(), step_up=StepUpPolicy("risky devices", risk_threshold=30))
+    gw.add_merchant("m")
+    gw.add_customer("c")
+    s = gw.add_funding_source("c", "card", credit_limit=cny("100.00"))
+    assert gw.pay("m", cny("1.00"), s).status == SUCCEEDED             # known device at home
+    pi = gw.create_intent("m", cny("1.00"), s, metadata={"known_device": False})
+    gw.confirm(pi.id)
+    assert pi.status == REQUIRES_ACTION                                   # unknown device: score 30
+    with pytest.raises(InvalidInput) as exc:
+        Gateway(None, FixedClock(), step_up=42)
+    assert exc.value.field == "step_up"
+
+
 def test_manual_capture_partial_releases_rest(world):
     gw, ledger, _, _, src = world
     pi = gw.create_intent("shop", cny("300.00"), src["card"], capture="manual")
@@ -687,6 +703,27 @@ def test_notice_tamper_detected(change):
         res["ciphertext"] = base64.b64encode(bytes(raw)).decode()
     with pytest.raises(TamperedError):
         decrypt_notice(notice, key)
+
+
+def test_gateway_wechat_notice():
+    gw = Gateway(None, FixedClock())
+    gw.add_merchant("shop", api_v3_key=KEY)
+    gw.add_merchant("plain")
+    gw.add_customer("a")
+    card = gw.add_funding_source("a", "card", credit_limit=cny("100.00"))
+    pi = gw.pay("shop", cny("12.00"), card)
+    res = decrypt_notice(gw.wechat_notice(pi.id), KEY)
+    assert res["trade_state"] == "SUCCESS" and res["amount"]["total"] == 1200 and res["out_trade_no"] == pi.id
+    gw.refund(pi.id, cny("2.00"))
+    assert decrypt_notice(gw.wechat_notice(pi.id), KEY)["trade_state"] == "REFUND"
+    n1, n2 = gw.wechat_notice(pi.id), gw.wechat_notice(pi.id)
+    assert n1["resource"]["nonce"] != n2["resource"]["nonce"]
+    with pytest.raises(TamperedError):
+        decrypt_notice(n1, KEY[::-1])
+    failed = gw.pay("shop", cny("200.00"), card)
+    assert decrypt_notice(gw.wechat_notice(failed.id), KEY)["trade_state"] == "PAYERROR"
+    with pytest.raises(InvalidInput):
+        gw.wechat_notice(gw.pay("plain", cny("1.00"), card).id)
 
 
 def test_notice_bad_inputs():

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -54,12 +55,13 @@ from paylab.flow.intents import (
     PaymentIntent,
     transition,
 )
-from paylab.flow.webhooks import sign_webhook
+from paylab.flow.webhooks import encrypt_notice, sign_webhook
 from paylab.money import Currency, Money
 
 _ONE = Decimal(1)
 
-__all__ = ["fee_minor", "Gateway", "Event", "Refund", "FundingSource", "Merchant", "Bank", "STEPS",
+__all__ = ["fee_minor", "risk_signals", "policy_from", "RISK_DEFAULTS",
+           "Gateway", "Event", "Refund", "FundingSource", "Merchant", "Bank", "STEPS",
            "SOURCE_KINDS", "threshold_policy", "seal_payment_data", "open_payment_data"]
 
 #: The six steps of chapter 3: number -> (Chinese, English).
@@ -170,6 +172,29 @@ def threshold_policy(threshold: Money) -> Callable[[PaymentIntent], bool]:
         return intent.currency == cur and intent.amount_minor >= limit
 
     return policy
+
+
+#: Risk signals a step-up policy reads, with the values assumed when the order does not say.
+RISK_DEFAULTS = {"known_device": True, "location": "home", "new_payee": False, "failed_logins_24h": 0}
+
+
+def risk_signals(intent: PaymentIntent) -> dict[str, Any]:
+    """The payment as a :mod:`paylab.auth` step-up policy sees it: the amount plus the risk
+    signals given in ``create_intent(..., metadata={...})`` (defaults: a known device at home)."""
+    out = {"amount_minor": intent.amount_minor}
+    for name, default in RISK_DEFAULTS.items():
+        out[name] = intent.metadata.get(name, default)
+    return out
+
+
+def policy_from(step_up: Any) -> Callable[[PaymentIntent], bool]:
+    """Accept a ``paylab.auth.StepUpPolicy`` (anything with ``decide(payment)``), or a plain
+    callable ``policy(intent) -> bool``."""
+    if hasattr(step_up, "decide"):
+        return lambda intent: bool(step_up.decide(risk_signals(intent)).challenge)
+    if callable(step_up):
+        return step_up
+    raise InvalidInput("step_up", "StepUpPolicy or callable", "step_up must be a policy or a callable")
 
 
 # --- step 2: the payment data travels sealed ---------------------------------------------
@@ -288,8 +313,9 @@ class Gateway:
 
     ``ledger`` is a :class:`paylab.ledger.Ledger` (or None to skip the books, e.g. in a
     state-machine demo); ``clock`` any zero-argument callable of epoch seconds;
-    ``step_up`` a policy ``(intent) -> bool`` deciding when step 3 asks the buyer to
-    authenticate (default: amounts from CNY 2,000, an illustrative threshold);
+    ``step_up`` decides when step 3 asks the buyer to authenticate: a
+    :class:`paylab.auth.StepUpPolicy` (fed by :func:`risk_signals`) or any callable
+    ``(intent) -> bool`` (default: amounts from CNY 2,000, an illustrative threshold);
     ``faults`` a :class:`~paylab.flow.faults.Faults`. Each gateway draws its own step-2
     AES key, so the counter nonces it uses never repeat under a key.
     """
@@ -304,7 +330,7 @@ class Gateway:
         self.ledger = ledger
         self.clock: Clock = clock if clock is not None else FixedClock()
         self.faults = faults if faults is not None else Faults()
-        self.step_up = step_up if step_up is not None else threshold_policy(Money("2000.00", "CNY"))
+        self.step_up = policy_from(step_up) if step_up is not None else threshold_policy(Money("2000.00", "CNY"))
         if escrow_days is None:
             escrow_days = AUTO_CONFIRM_DAYS
         if isinstance(escrow_days, bool) or not isinstance(escrow_days, int) or escrow_days < 0:
@@ -430,6 +456,32 @@ class Gateway:
             m.endpoint(payload, sign_webhook(payload, m.webhook_secret, int(self.clock())))  # type: ignore[misc]
             self.deliveries += 1
         return True
+
+    def wechat_notice(self, intent_id: str) -> dict[str, Any]:
+        """The payment's result as a WeChat-Pay-v3-style notice, its ``resource`` encrypted
+        with AEAD_AES_256_GCM under the merchant's ``api_v3_key`` and a fresh random nonce (see
+        :func:`paylab.flow.webhooks.decrypt_notice`). ``trade_state`` follows WeChat Pay:
+        SUCCESS, REFUND, CLOSED, PAYERROR or NOTPAY."""
+        pi = self.retrieve(intent_id, record=False)
+        m = self.merchants[pi.merchant]
+        if not m.api_v3_key:
+            raise InvalidInput("api_v3_key", "set on the merchant",
+                               f"merchant {m.id} has no APIv3 key: add_merchant(..., api_v3_key=...)")
+        if pi.status == SUCCEEDED:
+            state = "REFUND" if pi.amount_refunded else "SUCCESS"
+        elif pi.status == CANCELED:
+            state = "CLOSED"
+        elif pi.last_payment_error:
+            state = "PAYERROR"
+        else:
+            state = "NOTPAY"
+        self._seq += 1
+        resource = {"out_trade_no": pi.id, "trade_state": state, "payer": {"openid": pi.customer},
+                    "amount": {"total": pi.amount_minor, "payer_total": pi.amount_received,
+                               "currency": pi.currency.code}}
+        return encrypt_notice(resource, m.api_v3_key, nonce=secrets.token_hex(6), event_id=f"EV-{self._seq:07d}",
+                              event_type="TRANSACTION.SUCCESS" if state in ("SUCCESS", "REFUND")
+                              else "TRANSACTION.FAIL", summary="支付成功" if state == "SUCCESS" else state)
 
     def redeliver(self) -> int:
         """Retry every undelivered notice (gateways retry with back-off); returns how many
