@@ -97,9 +97,10 @@ def generate_transactions(
 
     ``n_steps`` hours (PaySim: 744 = 30 days; step 1 is hour 0 of day 1);
     ``n_transactions`` rows in total (default: one per customer per day);
-    ``fraud_rate`` is the share of rows with ``isFraud == 1`` (default 0.13 %, near
-    PaySim's). About three quarters of the fraud rows are account takeovers, each a
-    TRANSFER that moves the victim's balance (all of it, or most of it) to a mule,
+    ``fraud_rate`` is the share of rows with ``isFraud == 1`` (default 0.13 %, about the
+    share usually quoted for the public PaySim data set; illustrative). About three
+    quarters of the fraud rows are account takeovers, each a TRANSFER that moves the
+    victim's balance (all of it in ~70 % of cases, else 50–95 % of it) to a mule,
     directly followed in the same step by the mule's CASH_OUT of the same amount; the
     victim's account is frozen afterwards (its later outgoing payments never happen).
     The rest are card-testing bursts: 3–8 PAYMENTs of 1.00–5.00 from one victim in one
