@@ -74,6 +74,17 @@ def settlement_day(at: float, method: str | _methods.PaymentMethod, *, tz_hours:
     return day_of(at, tz_hours=tz_hours) + _methods.get(method).settlement_days
 
 
+def _rows(data: object, where: str) -> list:
+    """``list(data)`` for an iterable of rows; ``InvalidInput`` naming ``where`` otherwise."""
+    if isinstance(data, (str, bytes)):
+        raise InvalidInput(where, "a DataFrame or an iterable of rows", f"{where} must be a table, not text")
+    try:
+        return list(data)  # type: ignore[call-overload]
+    except TypeError:
+        raise InvalidInput(where, "a DataFrame or an iterable of rows",
+                           f"{where} must be a DataFrame or an iterable of rows, not {type(data).__name__}") from None
+
+
 def _int_column(frame: pd.DataFrame, name: str, where: str) -> None:
     col = frame[name]
     if not pd.api.types.is_integer_dtype(col.dtype):
@@ -92,7 +103,10 @@ def records_frame(records: pd.DataFrame | Iterable[Mapping]) -> pd.DataFrame:
     if isinstance(records, pd.DataFrame):
         frame = records.copy()
     else:
-        frame = pd.DataFrame([{**defaults, **dict(r)} for r in records], columns=None)
+        try:
+            frame = pd.DataFrame([{**defaults, **dict(r)} for r in _rows(records, "records")])
+        except (TypeError, ValueError):
+            raise InvalidInput("records", "rows of column: value", "each record must be a mapping") from None
         if frame.empty:
             frame = pd.DataFrame(columns=list(RECORD_COLUMNS))
     for name, default in defaults.items():
@@ -156,7 +170,11 @@ def _obligations(obligations: pd.DataFrame | Iterable[tuple[str, str, int]]) -> 
     if isinstance(obligations, pd.DataFrame):
         frame = obligations.copy()
     else:
-        frame = pd.DataFrame(list(obligations), columns=["payer", "payee", "amount"])
+        try:
+            frame = pd.DataFrame(_rows(obligations, "obligations"), columns=["payer", "payee", "amount"])
+        except (TypeError, ValueError):
+            raise InvalidInput("obligations", "(payer, payee, amount) rows",
+                               "obligations must be (payer, payee, amount) rows") from None
     for c in ("payer", "payee", "amount"):
         if c not in frame.columns:
             raise InvalidInput("obligations", "columns payer, payee, amount", f"obligations lack {c!r}")
@@ -182,7 +200,10 @@ def net_positions(obligations: pd.DataFrame | Iterable[tuple[str, str, int]]) ->
 def minimal_transfers(positions: pd.Series | Mapping[str, int]) -> pd.DataFrame:
     """Transfers that settle the net positions: each step pays the largest debtor's debt to
     the largest creditor, so there are at most ``parties - 1`` transfers."""
-    pos = pd.Series(positions, dtype="int64") if not isinstance(positions, pd.Series) else positions
+    pos = positions if isinstance(positions, pd.Series) else pd.Series(dict(positions) if positions else {},
+                                                                       dtype=object)
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pos.tolist()):
+        raise InvalidInput("positions", "integer minor units", "net positions must be integers (no floats)")
     if int(pos.sum()) != 0:
         raise InvalidInput("positions", "sum to zero", "net positions must sum to zero")
     creditors = sorted(((int(v), k) for k, v in pos.items() if v > 0), key=lambda t: (-t[0], str(t[1])))
@@ -320,7 +341,13 @@ class Report:
 
 
 def _statement(frame: pd.DataFrame | Iterable[Mapping], where: str, ref_col: str) -> pd.DataFrame:
-    df = frame.copy() if isinstance(frame, pd.DataFrame) else pd.DataFrame(list(frame))
+    if isinstance(frame, pd.DataFrame):
+        df = frame.copy()
+    else:
+        try:
+            df = pd.DataFrame(_rows(frame, where))
+        except (TypeError, ValueError):
+            raise InvalidInput(where, "rows of column: value", f"{where} rows must be mappings") from None
     if ref_col not in df.columns and "ref" in df.columns:
         ref_col = "ref"
     for c in (ref_col, "amount", "currency"):

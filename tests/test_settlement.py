@@ -290,3 +290,18 @@ def test_obligations_from_records():
         S.obligations_from_records(records, {"c1": "ICBC"})
     assert e.value.field == "bank_of"
     assert S.obligations_from_records(records[:1], {"c1": "X", "m1": "X"}).empty
+
+
+def test_not_a_table_is_a_typed_error():
+    one = [{"id": "a", "amount": 1, "currency": "CNY"}]
+    for call, field in ((lambda: S.reconcile(5, []), "gateway_records"),
+                        (lambda: S.reconcile(one, "statement"), "bank_statement"),
+                        (lambda: S.records_frame(7), "records"),
+                        (lambda: S.records_frame([1, 2]), "records"),
+                        (lambda: S.netting(3), "obligations"),
+                        (lambda: S.netting([(1, 2)]), "obligations"),
+                        (lambda: S.minimal_transfers({"A": 1.5, "B": -1.5}), "positions")):
+        with pytest.raises(InvalidInput) as e:
+            call()
+        assert e.value.field == field
+    assert S.minimal_transfers({}).empty
