@@ -39,6 +39,7 @@ __all__ = [
     "settlement_day",
     "records_frame",
     "settlement_batch",
+    "settlement_calendar",
     "post_payouts",
     "NettingResult",
     "net_positions",
@@ -146,6 +147,24 @@ def settlement_batch(records: pd.DataFrame | Iterable[Mapping], day: int, *, tz_
                         "refunds": g["refunded"].sum()}).reset_index()
     out["payout"] = out["gross"] - out["fees"] - out["refunds"]
     return out[cols].astype({c: "int64" for c in cols[2:]})
+
+
+def settlement_calendar(records: pd.DataFrame | Iterable[Mapping], *, tz_hours: int = 8) -> pd.DataFrame:
+    """Every succeeded payment's way to the merchant's bank: payment day, ``T+n`` and the day
+    it settles, totalled per (payment day, settlement day, method): payments, gross, net."""
+    frame = records_frame(records)
+    frame = frame[frame["status"] == "succeeded"]
+    cols = ["paid_day", "method", "settlement", "settle_day", "payments", "gross", "net"]
+    if frame.empty:
+        return pd.DataFrame(columns=cols)
+    t_plus = frame["method"].map(lambda m: _methods.get(m).settlement_days).astype("int64")
+    paid = ((frame["at"].astype(float) - EPOCH_2026 + tz_hours * 3600) // DAY).astype("int64")
+    df = pd.DataFrame({"paid_day": paid, "method": frame["method"], "settlement": "T+" + t_plus.astype(str),
+                       "settle_day": paid + t_plus, "gross": frame["amount"],
+                       "net": frame["amount"] - frame["fee"] - frame["refunded"]})
+    g = df.groupby(["paid_day", "method", "settlement", "settle_day"], sort=True)
+    out = pd.DataFrame({"payments": g.size(), "gross": g["gross"].sum(), "net": g["net"].sum()}).reset_index()
+    return out[cols].astype({"payments": "int64", "gross": "int64", "net": "int64"})
 
 
 def post_payouts(ledger: Ledger, batch: pd.DataFrame, *, day: int | None = None,

@@ -305,3 +305,26 @@ def test_not_a_table_is_a_typed_error():
             call()
         assert e.value.field == field
     assert S.minimal_transfers({}).empty
+
+
+def test_settlement_calendar_and_plot():
+    import matplotlib.pyplot as plt
+
+    from paylab.plots import settlement as PS
+
+    cal = S.settlement_calendar(_records())
+    assert cal.to_dict("records") == [
+        {"paid_day": 0, "method": "ewallet", "settlement": "T+0", "settle_day": 0, "payments": 1, "gross": 10000,
+         "net": 9980},
+        {"paid_day": 0, "method": "platform_balance", "settlement": "T+1", "settle_day": 1, "payments": 3,
+         "gross": 12100, "net": 12100 - 30 - 1000 - 42 - 1 - 100}]
+    for day in (0, 1):  # the calendar and the day's batch agree
+        batch = S.settlement_batch(_records(), day)
+        assert batch["payout"].sum() == cal.loc[cal["settle_day"] == day, "net"].sum()
+    assert S.settlement_calendar([]).empty
+    fig = PS.plot_settlement_calendar(cal)
+    assert len(fig.axes[0].patches) == 4
+    plt.close(fig)
+    with pytest.raises(InvalidInput) as e:
+        PS.plot_settlement_calendar(pd.DataFrame({"x": [1]}))
+    assert e.value.field == "calendar"

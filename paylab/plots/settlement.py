@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MaxNLocator
 
@@ -17,7 +18,8 @@ from paylab.errors import InvalidInput
 from paylab.plots import PALETTE, new_axes, use_style
 from paylab.settlement import Injected, NettingResult, Report
 
-__all__ = ["plot_netting", "plot_positions", "plot_netting_savings", "plot_reconciliation"]
+__all__ = ["plot_netting", "plot_positions", "plot_netting_savings", "plot_reconciliation",
+           "plot_settlement_calendar"]
 
 
 def _check(result: object, kind: type, name: str) -> None:
@@ -112,4 +114,24 @@ def plot_reconciliation(report: Report, truth: Injected | None = None, *,
         ax.set_ylim(0, max(planted + found + [1]) * 1.35)
         ax.legend(loc="upper right", ncol=2)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return fig
+
+
+def plot_settlement_calendar(calendar: pd.DataFrame, *, unit: int = 100, currency: str = "CNY",
+                             title: str = "Net amount settled per day, by method (synthetic)"):
+    """Stacked bars of the net amount reaching merchants each settlement day, one colour per
+    method, from :func:`paylab.settlement.settlement_calendar`: T+0 money lands the same day,
+    T+2 money two days later."""
+    if not isinstance(calendar, pd.DataFrame) or not {"settle_day", "method", "net"} <= set(calendar.columns):
+        raise InvalidInput("calendar", "a settlement_calendar() table",
+                           "pass the DataFrame returned by paylab.settlement.settlement_calendar")
+    fig, ax = new_axes(title, "settlement day", f"net settled ({currency})")
+    table = calendar.pivot_table(index="settle_day", columns="method", values="net", aggfunc="sum", fill_value=0)
+    bottom = None
+    for i, method in enumerate(table.columns):
+        values = (table[method] / unit).to_numpy(float)
+        ax.bar([str(d) for d in table.index], values, bottom=bottom, label=method,
+               color=PALETTE[i % len(PALETTE)])
+        bottom = values if bottom is None else bottom + values
+    ax.legend(fontsize=8)
     return fig
