@@ -243,3 +243,18 @@ def test_retry_and_escrow_plots():
     plt.close(fig)
     with pytest.raises(InvalidInput):
         escrow_timeline(gw, gw.pay("shop", Money("1.00", "CNY"), card).id)
+
+
+def test_demo_checkout_and_widget():
+    from paylab.widgets.flow import checkout_html, checkout_playground
+
+    _, pi = simulate.demo_checkout("card", Money("2500.00", "CNY"), capture="manual")
+    assert pi.status == "succeeded" and "requires_action" in [s for _, s in pi.history]
+    _, pi = simulate.demo_checkout("prepaid", Money("1200.00", "CNY"))
+    assert pi.last_payment_error["code"] == "limit_exceeded"
+    _, pi = simulate.demo_checkout("card", Money("2500.00", "CNY"), passes_challenge=False)
+    assert pi.last_payment_error["code"] == "authentication_failed"
+    text = checkout_html("wallet", 4000, "automatic", False, True)
+    assert "insufficient_funds" in text and "synthetic" in text.lower()
+    box = checkout_playground()
+    assert "succeeded" in box.children[-1].value

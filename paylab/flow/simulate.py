@@ -14,7 +14,7 @@ from paylab.flow.webhooks import MerchantInbox
 from paylab.ledger import Ledger
 from paylab.money import Money
 
-__all__ = ["retry_experiment", "retry_curve", "notification_experiment", "timeout_day"]
+__all__ = ["retry_experiment", "retry_curve", "notification_experiment", "timeout_day", "demo_checkout"]
 
 
 def _count(name: str, value: object, low: int = 0) -> int:
@@ -127,3 +127,24 @@ def timeout_day(n: int = 200, *, timeout_rate: float = 0.05, seed: int = 0) -> G
         except SimulatedFault:
             pass
     return gw
+
+
+def demo_checkout(kind: str = "card", amount: Money | None = None, *, capture: str = "automatic",
+                  escrow: bool = False, passes_challenge: bool = True, balance: Money | None = None):
+    """One checkout on a fresh gateway (merchant ``shop``, buyer ``buyer`` with one funding source
+    of ``kind`` holding ``balance``, default CNY 3,000): confirm, answer a step-up challenge,
+    capture if manual. Returns ``(gateway, intent)`` for the widget and the exercises."""
+    amount = amount if amount is not None else Money("268.00", "CNY")
+    balance = balance if balance is not None else Money("3000.00", "CNY")
+    gw = Gateway(Ledger(), FixedClock())
+    gw.add_merchant("shop")
+    gw.add_customer("buyer")
+    key = "credit_limit" if kind == "card" else "balance"
+    source = gw.add_funding_source("buyer", kind, **{key: balance})
+    pi = gw.create_intent("shop", amount, source, capture=capture, escrow=escrow)
+    gw.confirm(pi.id)
+    if pi.status == "requires_action":
+        gw.authenticate(pi.id, passed=passes_challenge)
+    if pi.status == "requires_capture":
+        gw.capture(pi.id)
+    return gw, pi
