@@ -817,3 +817,25 @@ def test_records_and_statement_agree(world):
     assert [e.type for e in gw.list_events(pi.id, type="charge.refunded")] == ["charge.refunded"]
     with pytest.raises(NotFound):
         gw.list_events("pi_none")
+
+
+def test_crash_after_posting_on_file_ledger(tmp_path):
+    path = tmp_path / "books.db"
+    ledger = Ledger(path)
+    gw = Gateway(ledger, FixedClock(), faults=Faults(crash_after_step=4))
+    gw.add_merchant("shop")
+    gw.add_customer("alice")
+    card = gw.add_funding_source("alice", "card", credit_limit=cny("900.00"))
+    with pytest.raises(SimulatedFault):
+        gw.pay("shop", cny("25.00"), card, idempotency_key="o9")
+    other = Ledger(path)                      # another process opens the books after the crash
+    assert other.entry_count() == 1 and other.balance("clearing:CNY") == cny("25.00")
+    other.check_invariants()
+    other.close()
+    pi = gw.pay("shop", cny("25.00"), card, idempotency_key="o9")
+    assert pi.status == SUCCEEDED and ledger.entry_count() == 1  # resumed, not posted twice
+    ledger.close()
+    again = Ledger(path)
+    assert again.entry_count() == 1
+    again.check_invariants()
+    again.close()
