@@ -276,6 +276,14 @@ def test_features_bad_input(small):
     assert e.value.field == "df"
     with pytest.raises(InvalidInput):
         add_features("not a frame")
+    with pytest.raises(InvalidInput) as e:
+        add_features(small.assign(type=small["type"].astype(str).replace("DEBIT", "WIRE")))
+    assert e.value.rule == "PaySim types"
+    holes = small.copy()
+    holes.loc[holes.index[3], "nameDest"] = np.nan
+    with pytest.raises(InvalidInput) as e:
+        add_features(holes)
+    assert e.value.rule == "no missing names"
 
 
 # ---- rules ----------------------------------------------------------------------------

@@ -29,6 +29,19 @@ def _codes(col: pd.Series) -> np.ndarray:
     return pd.factorize(col)[0].astype(np.int64)
 
 
+def _union_codes(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """One integer id per account name across two columns: ids of ``a`` then of ``b``, stacked."""
+    if isinstance(a.dtype, pd.CategoricalDtype) and isinstance(b.dtype, pd.CategoricalDtype):
+        cats = a.cat.categories.append(b.cat.categories).astype(str)
+        uniq_codes = pd.factorize(cats)[0]
+        na = len(a.cat.categories)
+        ca = uniq_codes[:na][a.cat.codes.to_numpy()]
+        cb = uniq_codes[na:][b.cat.codes.to_numpy()]
+        return np.concatenate([ca, cb]).astype(np.int64)
+    names = pd.concat([a.astype(str), b.astype(str)], ignore_index=True)
+    return pd.factorize(names)[0].astype(np.int64)
+
+
 def add_features(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with the risk features of :data:`FEATURES` added.
 
@@ -49,6 +62,9 @@ def add_features(df: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in _REQUIRED if c not in df.columns]
     if missing:
         raise InvalidInput("df", "PaySim columns", f"the frame lacks column(s) {missing}")
+    empty = [c for c in ("nameOrig", "nameDest") if df[c].isna().any()]
+    if empty:
+        raise InvalidInput("df", "no missing names", f"column(s) {empty} have missing account names")
     step = df["step"].to_numpy(np.int64)
     if step.size and np.any(np.diff(step) < 0):
         raise InvalidInput("df", "time order", "rows must be sorted by step (use df.sort_values('step', "
@@ -60,12 +76,11 @@ def add_features(df: pd.DataFrame) -> pd.DataFrame:
     n = len(df)
     out = df.copy()
     orig = _codes(df["nameOrig"])
-    types = df["type"].astype(str).to_numpy()
-    type_code = np.full(n, -1, np.int64)
-    for i, t in enumerate(TYPES):
-        type_code[types == t] = i
+    t_codes, t_names = pd.factorize(df["type"])
+    lookup = np.array([TYPES.index(str(t)) if str(t) in TYPES else -1 for t in t_names] + [-1], np.int64)
+    type_code = lookup[t_codes]
     if np.any(type_code < 0):
-        bad = sorted(set(types[type_code < 0]))[:3]
+        bad = sorted({str(t) for t in t_names if str(t) not in TYPES})[:3] or ["missing"]
         raise InvalidInput("df", "PaySim types", f"unknown transaction type(s) {bad}; expected {TYPES}")
 
     out["hour"] = ((step - 1) % 24).astype(np.int64)
@@ -102,8 +117,7 @@ def add_features(df: pd.DataFrame) -> pd.DataFrame:
     out["new_payee"] = (~pd.Series(orig * n_dest + dest).duplicated()).to_numpy(np.int8)
 
     # a destination is "new" if no earlier row mentions it (as payer or payee)
-    names = pd.concat([df["nameOrig"].astype(str), df["nameDest"].astype(str)], ignore_index=True)
-    codes = pd.factorize(names)[0]
+    codes = _union_codes(df["nameOrig"], df["nameDest"])
     first_seen = np.full(codes.max(initial=-1) + 1, np.iinfo(np.int64).max)
     pos = np.r_[idx, idx]
     np.minimum.at(first_seen, codes, pos) if n else None
