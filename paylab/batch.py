@@ -375,6 +375,10 @@ def ledger_lines(scenario: Scenario, outcomes: pd.DataFrame, *, granularity: str
     a = pay["amount"].to_numpy(np.int64)[ok]
     f = outcomes["fee"].to_numpy(np.int64)[ok]
     mc_codes, m_uniq = pd.factorize(pay["merchant"])
+    strangers = [x for x in m_uniq if x not in mcode]
+    if strangers:
+        raise InvalidInput("scenario.payments", "merchants listed in scenario.merchants",
+                           f"payments name unknown merchant(s) {strangers[:3]}")
     m_of = np.array([mcode[x] for x in m_uniq], dtype=np.int64)[mc_codes[ok]] if m else np.zeros(0, np.int64)
     if granularity == "payment":
         payer = np.where(stored[s], cust[s], clearing)

@@ -303,3 +303,13 @@ def test_journal_lines_view():
     assert first[["account", "amount"]].values.tolist() == [
         ["customer:c1:CNY", 60_000], ["merchant:m1:receivable:CNY", -(60_000 - fee)], ["revenue:fees:CNY", -fee]]
     assert Decimal(fee) == Decimal("360")
+
+
+def test_unknown_merchant_is_a_typed_error():
+    sc = _hand()
+    pay = sc.payments.copy()
+    pay.loc[0, "merchant"] = "m9"
+    bad = B.Scenario(sc.currency, sc.merchants, sc.sources, pay, sc.start)
+    with pytest.raises(InvalidInput) as e:
+        B.ledger_lines(bad, B.decide(bad))
+    assert e.value.field == "scenario.payments"
