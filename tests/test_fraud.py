@@ -25,6 +25,7 @@ from paylab.fraud import (
     inconsistent_rows,
     outcome_at,
     random_split,
+    read_paysim,
     split_comparison,
     time_split,
     to_money,
@@ -506,3 +507,49 @@ def test_outcome_at():
     with pytest.raises(InvalidInput) as e:
         outcome_at([0.1], [1], 0.5, amounts=[1.5])
     assert e.value.field == "amounts"
+
+
+# ---- reading a PaySim CSV -----------------------------------------------------------------
+
+CSV = ",".join(COLUMNS) + """
+1,PAYMENT,9839.64,C1231006815,170136.0,160296.36,M1979787155,0.0,0.0,0,0
+1,TRANSFER,181.0,C1305486145,181.0,0.0,C553264065,0.0,0.0,1,0
+1,CASH_OUT,181.0,C840083671,181.0,0.0,C38997010,21182.0,0.0,1,0
+2,CASH_IN,0.1,C1,5,5.10,C2,100.00,99.90,0,0
+"""
+
+
+def test_read_paysim_exact_cents():
+    import io
+    df = read_paysim(io.StringIO(CSV))
+    assert list(df.columns) == list(COLUMNS)
+    assert df["amount"].tolist() == [983_964, 18_100, 18_100, 10]
+    assert df["newbalanceOrig"].tolist() == [16_029_636, 0, 0, 510]
+    assert df["oldbalanceDest"].dtype == np.int64
+    f = add_features(df)
+    assert f["new_payee"].tolist() == [1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("bad, field", [("9839.645", "amount"), ("1e5", "amount"), ("abc", "amount")])
+def test_read_paysim_bad_amounts(bad, field):
+    import io
+    with pytest.raises(InvalidInput) as e:
+        read_paysim(io.StringIO(CSV.replace("9839.64", bad)))
+    assert e.value.field == field
+
+
+def test_read_paysim_bad_source():
+    import io
+    with pytest.raises(InvalidInput) as e:
+        read_paysim(io.StringIO(CSV.replace("PAYMENT", "WIRE")))
+    assert e.value.field == "type"
+    with pytest.raises(InvalidInput) as e:
+        read_paysim(io.StringIO("step,type\n1,PAYMENT\n"))
+    assert e.value.field == "source"
+    with pytest.raises(InvalidInput) as e:
+        read_paysim("/no/such/paysim.csv")
+    assert e.value.field == "source"
+    assert read_paysim(pd.read_csv(io.StringIO(CSV), dtype=str))["amount"].iloc[0] == 983_964
+    with pytest.raises(InvalidInput) as e:
+        read_paysim(io.StringIO(CSV.replace("\n2,CASH_IN", "\nx,CASH_IN")))
+    assert e.value.field == "step"

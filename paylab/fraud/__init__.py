@@ -17,6 +17,7 @@ from paylab.fraud.generate import (
     FRAUD_PATTERNS,
     TYPES,
     generate_transactions,
+    read_paysim,
     to_money,
 )
 from paylab.fraud.model import (
@@ -40,7 +41,7 @@ from paylab.fraud.threshold import (
 
 __all__ = [
     "COLUMNS", "CURRENCY", "FLAG_LIMIT_MINOR", "FRAUD_PATTERNS", "TYPES", "generate_transactions",
-    "to_money", "FEATURES", "add_features", "feature_columns", "inconsistent_rows",
+    "to_money", "read_paysim", "FEATURES", "add_features", "feature_columns", "inconsistent_rows",
     "MODEL_FEATURES", "FraudModel", "evaluate", "feature_importance", "random_split",
     "split_comparison", "time_split", "train_model", "DEFAULT_RULES", "RULE_KINDS", "Rule",
     "RuleEngine", "ThresholdChoice", "choose_threshold", "cost_curve", "expected_cost", "outcome_at",

@@ -21,7 +21,7 @@ from paylab.money import Money
 
 __all__ = [
     "TYPES", "COLUMNS", "CURRENCY", "FLAG_LIMIT_MINOR", "DEFAULT_TYPE_MIX", "FRAUD_PATTERNS",
-    "generate_transactions", "to_money",
+    "generate_transactions", "to_money", "read_paysim",
 ]
 
 #: PaySim's five transaction types, in the order of the categorical ``type`` column.
@@ -390,3 +390,66 @@ def generate_transactions(
     if bar is not None:
         bar.close()
     return df
+
+
+_MONEY_COLUMNS = ("amount", "oldbalanceOrg", "newbalanceOrig", "oldbalanceDest", "newbalanceDest")
+
+
+def _cents(text: pd.Series, column: str) -> np.ndarray:
+    """Decimal strings such as ``"9839.64"`` as exact int64 cents (no float on the way)."""
+    s = text.astype(str).str.strip()
+    ok = s.str.fullmatch(r"-?\d+(\.\d*)?")
+    if not ok.all():
+        bad = s[~ok].iloc[0]
+        raise InvalidInput(column, "a decimal number", f"{column} holds {bad!r}, not a plain decimal number")
+    neg = s.str.startswith("-").to_numpy()
+    parts = s.str.lstrip("-").str.split(".", n=1, expand=True)
+    whole = parts[0].astype(np.int64).to_numpy()
+    frac = parts[1].fillna("") if parts.shape[1] > 1 else pd.Series("", index=s.index)
+    extra = frac.str[2:]
+    if (extra.str.strip("0") != "").any():
+        raise InvalidInput(column, "at most 2 decimals", f"{column} has amounts finer than a cent")
+    cents = frac.str[:2].str.ljust(2, "0").astype(np.int64).to_numpy()
+    value = whole * 100 + cents
+    return np.where(neg, -value, value)
+
+
+def read_paysim(source) -> pd.DataFrame:
+    """Read a PaySim CSV (a path, a file object, or a DataFrame of strings) into this schema.
+
+    PaySim prints money as decimals (``9839.64``); they are parsed as text into exact
+    int64 cents, so the frame works with :func:`paylab.fraud.add_features` and the rest
+    of the module. Rows keep the file's order (PaySim's is by step).
+    """
+    if isinstance(source, pd.DataFrame):
+        raw = source.astype({c: str for c in _MONEY_COLUMNS if c in source.columns})
+    else:
+        try:
+            raw = pd.read_csv(source, dtype={c: str for c in _MONEY_COLUMNS})
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise InvalidInput("source", "a readable PaySim CSV", f"cannot read {source!r}: {exc}") from None
+    missing = [c for c in COLUMNS if c not in raw.columns]
+    if missing:
+        raise InvalidInput("source", "the PaySim columns", f"missing column(s) {missing}")
+    def ints(column: str, dtype) -> np.ndarray:
+        try:
+            return raw[column].astype(np.int64).to_numpy().astype(dtype)
+        except (TypeError, ValueError):
+            raise InvalidInput(column, "whole numbers", f"{column} must hold whole numbers") from None
+
+    out = pd.DataFrame({"step": ints("step", np.int64)})
+    bad_types = sorted(set(raw["type"].astype(str)) - set(TYPES))
+    if bad_types:
+        raise InvalidInput("type", f"one of {TYPES}", f"unknown type(s) {bad_types[:3]}")
+    out["type"] = pd.Categorical(raw["type"].astype(str), categories=list(TYPES))
+    out["amount"] = _cents(raw["amount"], "amount")
+    out["nameOrig"] = raw["nameOrig"].astype("category")
+    out["oldbalanceOrg"] = _cents(raw["oldbalanceOrg"], "oldbalanceOrg")
+    out["newbalanceOrig"] = _cents(raw["newbalanceOrig"], "newbalanceOrig")
+    out["nameDest"] = raw["nameDest"].astype("category")
+    out["oldbalanceDest"] = _cents(raw["oldbalanceDest"], "oldbalanceDest")
+    out["newbalanceDest"] = _cents(raw["newbalanceDest"], "newbalanceDest")
+    out["isFraud"] = ints("isFraud", np.int8)
+    out["isFlaggedFraud"] = ints("isFlaggedFraud", np.int8)
+    out.attrs.update({"amount_unit": "minor units (cents)", "currency": CURRENCY, "synthetic": True})
+    return out
