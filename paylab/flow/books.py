@@ -48,18 +48,32 @@ class Books:
         self._accounts: dict[tuple[str, str, str], P.StandardAccounts] = {}
         self._funding: dict[str, str] = {}
         self._opened: set[str] = set()
+        self._named: dict[tuple[str, str, str], str] = {}
+        self._shared: dict[str, tuple[str, str, str]] = {}
 
     def accounts(self, merchant: str, customer: str, cur: str) -> P.StandardAccounts:
         """The standard accounts of a (merchant, customer, currency), each opened once."""
         key = (merchant, customer, cur)
         acc = self._accounts.get(key)
         if acc is None:
-            acc = self._accounts[key] = P.accounts_for(merchant, customer, cur)
-            for name in acc.names():
-                if name not in self._opened:
-                    self.ledger.open_account(name, P.account_type(name), acc.currency)
-                    self._opened.add(name)
+            shared = self._shared.get(cur)
+            if shared is None:
+                shared = self._shared[cur] = (self._open(P.clearing_account(cur)), self._open(P.escrow_account(cur)),
+                                              self._open(P.fee_account(cur)))
+            cust = self._named.get(("c", customer, cur)) or self._open(P.customer_account(customer, cur),
+                                                                      ("c", customer, cur))
+            merch = self._named.get(("m", merchant, cur)) or self._open(P.merchant_account(merchant, cur),
+                                                                       ("m", merchant, cur))
+            acc = self._accounts[key] = P.StandardAccounts(cust, merch, *shared, currency=cur)
         return acc
+
+    def _open(self, name: str, key: tuple[str, str, str] | None = None) -> str:
+        if name not in self._opened:
+            self.ledger.open_account(name, P.account_type(name), name.rsplit(":", 1)[1])
+            self._opened.add(name)
+        if key is not None:
+            self._named[key] = name
+        return name
 
     def funding(self, method_id: str) -> str:
         f = self._funding.get(method_id)

@@ -507,9 +507,11 @@ class Gateway:
         funding source ``method`` is given, else ``requires_payment_method``)."""
         if not isinstance(amount, Money):
             raise InvalidInput("amount", "must be Money", "create_intent takes amount=Money(...)")
+        if idempotency_key is None:
+            return self._create(merchant, amount, method, capture, escrow, metadata)
         params = (merchant, amount.minor_units, amount.currency.code, method, capture, bool(escrow))
-        return self._idempotent(idempotency_key, "create_intent", params,
-                                lambda: self._create(merchant, amount, method, capture, escrow, metadata))
+        return self.idempotency.run(idempotency_key, "create_intent", params,
+                                    lambda: self._create(merchant, amount, method, capture, escrow, metadata))
 
     def _create(self, merchant: str, amount: Money, method: str | None, capture: str, escrow: bool,
                 metadata: dict[str, Any] | None) -> PaymentIntent:
@@ -556,8 +558,10 @@ class Gateway:
                 idempotency_key: str | None = None) -> PaymentIntent:
         """Steps 2–5: seal and send the payment data, check the account, post to the ledger
         and notify. A retry of a confirm that crashed or timed out resumes it."""
-        return self._idempotent(idempotency_key, "confirm", (intent_id, method),
-                                lambda: self._confirm(intent_id, method))
+        if idempotency_key is None:
+            return self._confirm(intent_id, method)
+        return self.idempotency.run(idempotency_key, "confirm", (intent_id, method),
+                                    lambda: self._confirm(intent_id, method))
 
     def _confirm(self, intent_id: str, method: str | None) -> PaymentIntent:
         pi = self.retrieve(intent_id, record=False)
@@ -573,14 +577,13 @@ class Gateway:
         # step 2: the app seals the payment data; the gateway opens and checks it
         self._nonce += 1
         nonce = self._nonce.to_bytes(12, "big")
-        data = b'{"intent":"%s","source":"%s","amount":%d,"currency":"%s"}' % (
-            pi.id.encode(), src.id.encode(), pi.amount_minor, pi.currency.code.encode())
+        data = b"%s|%s|%d|%s" % (pi.id.encode(), src.id.encode(), pi.amount_minor, pi.currency.code.encode())
         sealed = aes_gcm_encrypt(self._key, data, aad=_STEP2_AAD, nonce=nonce)   # the buyer's app
         if self.record_events:
             self._event(pi, "payment_data.sealed", 2, "customer", "gateway", bytes=len(sealed.ciphertext),
                         cipher="AES-256-GCM")
-        opened = json.loads(aes_gcm_decrypt(self._key, sealed))                 # the gateway
-        if opened["intent"] != pi.id or opened["amount"] != pi.amount_minor:
+        opened = aes_gcm_decrypt(self._key, sealed).split(b"|")                 # the gateway
+        if opened[0] != pi.id.encode() or int(opened[2]) != pi.amount_minor:
             raise TamperedError("payment data does not match the order", field="payment_data")
         if self.record_events:
             self._event(pi, "payment_data.opened", 2, "gateway", "gateway")
@@ -717,8 +720,9 @@ class Gateway:
         """Checkout in one call (create + confirm). With an idempotency key, a client that
         retries after a time-out or crash gets the same payment back: never a second charge."""
         if idempotency_key is None:
-            pi = self.create_intent(merchant, amount, method, capture=capture, escrow=escrow)
-            return self.confirm(pi.id)
+            if not isinstance(amount, Money):
+                raise InvalidInput("amount", "must be Money", "pay takes amount=Money(...)")
+            return self._confirm(self._create(merchant, amount, method, capture, escrow, None).id, None)
         params = (merchant, amount.minor_units, amount.currency.code, method, capture, bool(escrow))
         rec = self.idempotency.begin(idempotency_key, "pay", params)
         if rec.done:
