@@ -7,7 +7,8 @@ idempotency keys, signed and encrypted notices, a merchant inbox that handles
 each event once, escrow with Alipay's trade statuses, and injected faults.
 """
 
-from paylab.flow import simulate
+from paylab.flow import market, simulate
+from paylab.flow.bank import fee_minor
 from paylab.flow.escrow import AUTO_CONFIRM_DAYS, TRADE_STATUSES, escrow_timeline, trade_status
 from paylab.flow.faults import Faults
 from paylab.flow.gateway import (
@@ -39,6 +40,7 @@ from paylab.flow.intents import (
                                  allowed,
                                  transition,
 )
+from paylab.flow.stepup import policy_from, risk_signals
 from paylab.flow.webhooks import (
                                  MerchantInbox,
                                  decrypt_notice,
@@ -55,5 +57,5 @@ __all__ = [
     "REQUIRES_CAPTURE", "SUCCEEDED", "CANCELED", "AUTO_CONFIRM_DAYS", "TRADE_STATUSES", "MAX_KEY_LENGTH",
     "allowed", "transition", "sign_webhook", "verify_webhook", "parse_header", "encrypt_notice",
     "decrypt_notice", "escrow_timeline", "trade_status", "threshold_policy", "seal_payment_data",
-    "open_payment_data", "simulate",
+    "open_payment_data", "simulate", "market", "risk_signals", "policy_from", "fee_minor",
 ]

@@ -27,12 +27,11 @@ import json
 import secrets
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from paylab import methods as _methods
 from paylab.clock import Clock, FixedClock
-from paylab.crypto import Sealed, aes_gcm_decrypt, aes_gcm_encrypt, generate_aes_key
+from paylab.crypto import aes_gcm_decrypt, aes_gcm_encrypt, generate_aes_key
 from paylab.errors import (
     InvalidInput,
     InvalidTransition,
@@ -42,6 +41,7 @@ from paylab.errors import (
     SimulatedFault,
     TamperedError,
 )
+from paylab.flow.bank import SOURCE_KINDS, Bank, FundingSource, _limits_minor, fee_minor
 from paylab.flow.faults import Faults
 from paylab.flow.idempotency import IdempotencyStore
 from paylab.flow.intents import (
@@ -55,10 +55,10 @@ from paylab.flow.intents import (
     PaymentIntent,
     transition,
 )
+from paylab.flow.stepup import RISK_DEFAULTS, policy_from, risk_signals, threshold_policy
+from paylab.flow.transport import STEP2_AAD, open_payment_data, seal_payment_data
 from paylab.flow.webhooks import encrypt_notice, sign_webhook
-from paylab.money import Currency, Money
-
-_ONE = Decimal(1)
+from paylab.money import Money
 
 __all__ = ["fee_minor", "risk_signals", "policy_from", "RISK_DEFAULTS",
            "Gateway", "Event", "Refund", "FundingSource", "Merchant", "Bank", "STEPS",
@@ -72,14 +72,6 @@ STEPS: dict[int, tuple[str, str]] = {
     4: ("结算处理", "settlement"),
     5: ("支付确认", "confirmation"),
     6: ("后续服务", "after-sale service"),
-}
-
-#: Funding-source kinds -> (default catalogue method id, funding type).
-SOURCE_KINDS: dict[str, tuple[str, str]] = {
-    "bank_account": ("online_banking", "balance"),
-    "card": ("card_cross_border", "credit"),
-    "wallet": ("platform_balance", "balance"),
-    "prepaid": ("prepaid_card", "stored_value"),
 }
 
 _DAY = 86400
@@ -131,28 +123,6 @@ class Refund:
 
 
 @dataclass(slots=True)
-class FundingSource:
-    """A customer's way to pay, held at a (simulated) bank or wallet operator."""
-
-    id: str
-    customer: str
-    kind: str
-    method_id: str
-    currency: Any
-    balance: int = 0          # minor units available (balance / stored value)
-    credit_limit: int = 0     # minor units (card)
-    credit_used: int = 0
-    held: int = 0             # authorised, not yet captured
-    declines: bool = False    # the issuer refuses every payment (card_declined)
-
-    @property
-    def available(self) -> int:
-        if self.kind == "card":
-            return self.credit_limit - self.credit_used - self.held
-        return self.balance - self.held
-
-
-@dataclass(slots=True)
 class Merchant:
     """A merchant: its webhook secret(s), its endpoint (e.g. a MerchantInbox) and APIv3 key."""
 
@@ -161,151 +131,6 @@ class Merchant:
     webhook_secret: str | list[str]
     endpoint: Callable[[bytes, str], Any] | None = None
     api_v3_key: str | None = None
-
-
-def threshold_policy(threshold: Money) -> Callable[[PaymentIntent], bool]:
-    """A simple step-up policy: challenge every payment at or above ``threshold``
-    (same currency). Any callable ``policy(intent) -> bool`` can replace it."""
-    limit, cur = threshold.minor_units, threshold.currency
-
-    def policy(intent: PaymentIntent) -> bool:
-        return intent.currency == cur and intent.amount_minor >= limit
-
-    return policy
-
-
-#: Risk signals a step-up policy reads, with the values assumed when the order does not say.
-RISK_DEFAULTS = {"known_device": True, "location": "home", "new_payee": False, "failed_logins_24h": 0}
-
-
-def risk_signals(intent: PaymentIntent) -> dict[str, Any]:
-    """The payment as a :mod:`paylab.auth` step-up policy sees it: the amount plus the risk
-    signals given in ``create_intent(..., metadata={...})`` (defaults: a known device at home)."""
-    out = {"amount_minor": intent.amount_minor}
-    for name, default in RISK_DEFAULTS.items():
-        out[name] = intent.metadata.get(name, default)
-    return out
-
-
-def policy_from(step_up: Any) -> Callable[[PaymentIntent], bool]:
-    """Accept a ``paylab.auth.StepUpPolicy`` (anything with ``decide(payment)``), or a plain
-    callable ``policy(intent) -> bool``."""
-    if hasattr(step_up, "decide"):
-        return lambda intent: bool(step_up.decide(risk_signals(intent)).challenge)
-    if callable(step_up):
-        return step_up
-    raise InvalidInput("step_up", "StepUpPolicy or callable", "step_up must be a policy or a callable")
-
-
-# --- step 2: the payment data travels sealed ---------------------------------------------
-
-_STEP2_AAD = b"paylab-step2"
-
-
-def seal_payment_data(key: bytes, counter: int, data: dict[str, Any]) -> tuple[bytes, bytes]:
-    """Seal payment data with AES-GCM (:func:`paylab.crypto.aes_gcm_encrypt`); the 12-byte
-    nonce is a message counter, which never repeats under one key (NIST SP 800-38D §8.2.1)
-    as long as the key is used by one sender only. Returns (nonce, ciphertext||tag)."""
-    if isinstance(counter, bool) or not isinstance(counter, int) or not 0 <= counter < 2**96:
-        raise InvalidInput("counter", "0 <= counter < 2**96", "the nonce counter is a 96-bit unsigned int")
-    sealed = aes_gcm_encrypt(key, json.dumps(data, separators=(",", ":")).encode(), aad=_STEP2_AAD,
-                             nonce=counter.to_bytes(12, "big"))
-    return sealed.nonce, sealed.ciphertext
-
-
-def open_payment_data(key: bytes, nonce: bytes, sealed: bytes) -> dict[str, Any]:
-    """Open what :func:`seal_payment_data` sealed; ``TamperedError`` if anything changed."""
-    try:
-        plain = aes_gcm_decrypt(key, Sealed(nonce, sealed, _STEP2_AAD))
-    except TamperedError:
-        raise TamperedError("payment data failed AES-GCM authentication", field="payment_data") from None
-    return json.loads(plain)
-
-
-_FEES: dict[tuple[str, str], tuple[Decimal, Decimal, Decimal, Decimal | None]] = {}
-_LIMITS: dict[tuple[str, str], tuple[float, float]] = {}
-
-
-def fee_minor(method_id: str, units: int, cur: Currency) -> int:
-    """The merchant fee in minor units, equal to ``paylab.methods.fee(method, amount)``
-    (same formula and half-up rounding, computed on integers for the hot path)."""
-    key = (method_id, cur.code)
-    model = _FEES.get(key)
-    if model is None:
-        fm = _methods.get(method_id).fee
-        scale = Decimal(10) ** cur.exponent
-        model = _FEES[key] = (fm.percent, fm.fixed * scale, fm.minimum * scale,
-                              None if fm.cap is None else fm.cap * scale)
-    pct, fixed, minimum, cap = model
-    raw = max(Decimal(units) * pct / 100 + fixed, minimum)
-    if cap is not None:
-        raw = min(raw, cap)
-    return int(raw.quantize(_ONE, rounding=ROUND_HALF_UP))
-
-
-def _limits_minor(method_id: str, cur: Currency) -> tuple[float, float]:
-    key = (method_id, cur.code)
-    lim = _LIMITS.get(key)
-    if lim is None:
-        m = _methods.get(method_id)
-        scale = Decimal(10) ** cur.exponent
-        lim = _LIMITS[key] = tuple(float("inf") if v is None else int(v * scale)  # type: ignore[assignment]
-                                   for v in (m.per_txn_limit, m.daily_limit))
-    return lim
-
-
-class Bank:
-    """The banks and wallet operators behind the funding sources, simulated as one party.
-
-    Idempotent per reference: a second debit for the same intent returns the first. Its
-    ``statement`` is the independent record reconciliation compares the gateway against.
-    """
-
-    def __init__(self) -> None:
-        self.sources: dict[str, FundingSource] = {}
-        self.debits: dict[str, int] = {}      # intent id -> captured minor units
-        self.holds: dict[str, int] = {}       # intent id -> authorised minor units
-        self.refunds: dict[str, int] = {}     # refund id -> minor units
-        self.statement: list[dict[str, Any]] = []
-
-    def _spend(self, src: FundingSource, amount: int) -> None:
-        if src.kind == "card":
-            src.credit_used += amount
-        else:
-            src.balance -= amount
-
-    def authorize(self, ref: str, src: FundingSource, amount: int) -> None:
-        if ref in self.holds or ref in self.debits:
-            return
-        src.held += amount
-        self.holds[ref] = amount
-
-    def capture(self, ref: str, src: FundingSource, amount: int, when: float) -> None:
-        if ref in self.debits:
-            return
-        hold = self.holds.pop(ref, None)
-        if hold is not None:
-            src.held -= hold
-        self._spend(src, amount)
-        self.debits[ref] = amount
-        self.statement.append({"ref": ref, "type": "debit", "source": src.id, "amount_minor": amount,
-                               "currency": src.currency.code, "time": when})
-
-    def release(self, ref: str, src: FundingSource) -> None:
-        hold = self.holds.pop(ref, None)
-        if hold is not None:
-            src.held -= hold
-
-    def credit(self, ref: str, intent_ref: str, src: FundingSource, amount: int, when: float) -> None:
-        if ref in self.refunds:
-            return
-        if src.kind == "card":
-            src.credit_used -= amount
-        else:
-            src.balance += amount
-        self.refunds[ref] = amount
-        self.statement.append({"ref": ref, "type": "refund", "source": src.id, "intent": intent_ref,
-                               "amount_minor": amount, "currency": src.currency.code, "time": when})
 
 
 class Gateway:
@@ -578,7 +403,7 @@ class Gateway:
         self._nonce += 1
         nonce = self._nonce.to_bytes(12, "big")
         data = b"%s|%s|%d|%s" % (pi.id.encode(), src.id.encode(), pi.amount_minor, pi.currency.code.encode())
-        sealed = aes_gcm_encrypt(self._key, data, aad=_STEP2_AAD, nonce=nonce)   # the buyer's app
+        sealed = aes_gcm_encrypt(self._key, data, aad=STEP2_AAD, nonce=nonce)   # the buyer's app
         if self.record_events:
             self._event(pi, "payment_data.sealed", 2, "customer", "gateway", bytes=len(sealed.ciphertext),
                         cipher="AES-256-GCM")
