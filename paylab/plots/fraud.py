@@ -62,6 +62,8 @@ def cost_vs_threshold(curve: pd.DataFrame, chosen: float | None = None, *, curre
     if chosen is not None and np.isfinite(chosen):
         ax.axvline(chosen, color=PALETTE[7], ls=":", label=f"cheapest: {chosen:.3g}")
     ax.set_xscale("log")
+    ax.set_yscale("symlog", linthresh=1.0)     # fraud losses dwarf review costs: show both
+    ax.set_ylim(bottom=0)
     ax.legend()
     return fig
 
