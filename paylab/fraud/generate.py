@@ -8,7 +8,8 @@ CASH_OUT — and adds card-testing bursts (many tiny PAYMENTs in one hour).
 
 Money is never a float here: ``amount`` and the four balance columns are
 ``int64`` **minor units** (cents) of an illustrative currency (``CURRENCY``).
-PaySim's CSV prints floats with two decimals; multiply by 100 to compare.
+PaySim's CSV prints decimals such as ``9839.64``; :func:`read_paysim` reads such a
+file into the same schema as exact cents.
 """
 
 from __future__ import annotations
