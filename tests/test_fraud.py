@@ -415,6 +415,9 @@ def test_model_bad_input(trained):
         train_model(train[train.isFraud == 0])
     assert e.value.field == "train"
     with pytest.raises(InvalidInput) as e:
+        train_model(train.assign(amount_ratio=np.nan), kind="logistic")
+    assert e.value.rule == "finite features"
+    with pytest.raises(InvalidInput) as e:
         model.score(test.drop(columns=["velocity_1h"]))
     assert e.value.field == "df"
     ev = evaluate([0.1, 0.2], [0, 0])

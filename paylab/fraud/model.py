@@ -104,6 +104,8 @@ def train_model(train: pd.DataFrame, features: tuple[str, ...] | list[str] | Non
         est = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=1.0, random_state=seed))
     else:
         raise InvalidInput("kind", "'gbm' or 'logistic'", f"unknown model kind {kind!r}")
+    if not np.isfinite(X).all():
+        raise InvalidInput("train", "finite features", "feature columns hold NaN or infinity")
     with threadpool_limits(1):
         est.fit(X, y)
     return FraudModel(est, feats, kind)
