@@ -351,6 +351,30 @@ def test_bad_inputs_are_typed(world):
         gw.add_merchant("shop")
     with pytest.raises(InvalidInput):
         Gateway(None, FixedClock(), escrow_days=-1)
+    for kwargs, field in [({"clock": "now"}, "clock"), ({"faults": 0.5}, "faults"), ({"ledger": {}}, "ledger")]:
+        with pytest.raises(InvalidInput) as exc:
+            Gateway(**kwargs)
+        assert exc.value.field == field
+    with pytest.raises(InvalidInput) as exc:
+        gw.pay("shop", 12, src["card"], idempotency_key="k")  # type: ignore[arg-type]
+    assert exc.value.field == "amount"
+
+
+def test_failing_endpoint_keeps_notice_for_redelivery():
+    calls = []
+
+    def flaky(payload, header):
+        calls.append(payload)
+        if len(calls) == 1:
+            raise RuntimeError("merchant server error")
+
+    gw = Gateway(None, FixedClock())
+    gw.add_merchant("shop", endpoint=flaky)
+    gw.add_customer("a")
+    card = gw.add_funding_source("a", "card", credit_limit=cny("100.00"))
+    gw.pay("shop", cny("1.00"), card)
+    assert len(gw.outbox) == 1
+    assert gw.redeliver() == 1 and not gw.outbox and len(calls) == 2
 
 
 def test_funding_sources_map_to_catalogue(world):

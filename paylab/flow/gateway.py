@@ -152,6 +152,12 @@ class Gateway:
                  fast_books: bool = True) -> None:
         from paylab.flow.escrow import AUTO_CONFIRM_DAYS
 
+        if clock is not None and not callable(clock):
+            raise InvalidInput("clock", "zero-argument callable", "clock must be callable (e.g. FixedClock())")
+        if faults is not None and not isinstance(faults, Faults):
+            raise InvalidInput("faults", "Faults or None", "faults must be a paylab.flow.Faults")
+        if ledger is not None and not hasattr(ledger, "post_minor_batch"):
+            raise InvalidInput("ledger", "paylab.ledger.Ledger or None", "ledger must be a paylab Ledger")
         self.ledger = ledger
         self.clock: Clock = clock if clock is not None else FixedClock()
         self.faults = faults if faults is not None else Faults()
@@ -273,7 +279,7 @@ class Gateway:
         header = sign_webhook(payload, m.webhook_secret, int(self.clock()))
         try:
             m.endpoint(payload, header)  # type: ignore[misc]
-        except PaylabError:
+        except Exception:  # the merchant answered with an error (HTTP 4xx/5xx): retry later
             self.outbox.append((event_id, m.id, payload))
             return False
         self.deliveries += 1
@@ -544,9 +550,9 @@ class Gateway:
             capture: str = "automatic", escrow: bool = False) -> PaymentIntent:
         """Checkout in one call (create + confirm). With an idempotency key, a client that
         retries after a time-out or crash gets the same payment back: never a second charge."""
+        if not isinstance(amount, Money):
+            raise InvalidInput("amount", "must be Money", "pay takes amount=Money(...)")
         if idempotency_key is None:
-            if not isinstance(amount, Money):
-                raise InvalidInput("amount", "must be Money", "pay takes amount=Money(...)")
             return self._confirm(self._create(merchant, amount, method, capture, escrow, None).id, None)
         params = (merchant, amount.minor_units, amount.currency.code, method, capture, bool(escrow))
         rec = self.idempotency.begin(idempotency_key, "pay", params)
