@@ -62,13 +62,16 @@ def sequence_diagram(events: Iterable[Event], *, title: str = "One payment, step
 
 _POS = {
     "requires_payment_method": (0.0, 1.0),
-    "requires_confirmation": (2.4, 1.0),
-    "requires_action": (4.8, 2.1),
-    "processing": (4.8, 1.0),
-    "requires_capture": (7.2, 0.0),
-    "succeeded": (9.4, 1.0),
-    "canceled": (3.6, -0.9),
+    "requires_confirmation": (2.6, 1.0),
+    "requires_action": (5.2, 2.3),
+    "processing": (5.2, 0.4),
+    "requires_capture": (7.6, -0.5),
+    "succeeded": (9.6, 1.0),
+    "canceled": (2.6, -1.1),
 }
+
+
+_RAD = {("processing", "requires_payment_method"): 0.32}
 
 
 def state_diagram(path: Sequence[str] | None = None, *, title: str = "PaymentIntent states (as in Stripe's API)"):
@@ -86,7 +89,7 @@ def state_diagram(path: Sequence[str] | None = None, *, title: str = "PaymentInt
             ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
                         arrowprops={"arrowstyle": "-|>", "lw": 2.4 if bold else 0.9,
                                     "color": PALETTE[3] if bold else "#888888", "shrinkA": 34, "shrinkB": 34,
-                                    "connectionstyle": f"arc3,rad={0.25 if back else 0.08}"})
+                                    "connectionstyle": f"arc3,rad={_RAD.get((src, dst), 0.25 if back else 0.08)}"})
     for state, (x, y) in _POS.items():
         visited = path is not None and state in path
         ax.text(x, y, state.replace("_", "_\n", 1) if len(state) > 12 else state, ha="center", va="center",
