@@ -46,3 +46,24 @@ def test_every_chapter_and_lab_is_in_the_toc():
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     for path in CHAPTERS + LABS:
         assert f"{path.parent.name}/{path.stem}" in toc, f"{path} is missing from _toc.yml"
+
+
+LAB_IDS = {"lab0_money_and_qr": "lab0", "lab_payment_flow": "payment_flow", "lab_encryption": "encryption",
+           "lab_authentication": "authentication", "lab_fraud": "fraud", "lab_blockchain": "blockchain",
+           "lab_cases": "cases", "capstone": "capstone"}
+
+
+@pytest.mark.parametrize("path", LABS, ids=lambda p: p.stem)
+def test_lab_index_lists_each_lab_with_its_questions(path):
+    from paylab.checks import questions
+
+    qs = questions(LAB_IDS[path.stem])
+    nb = nbformat.read(path, as_version=4)
+    title = nb.cells[0].source.splitlines()[0].lstrip("# ")
+    english = title.split(" · ")[0] + " · " + title.split(" · ")[1]
+    row = next((ln for ln in (ROOT / "labs" / "index.md").read_text(encoding="utf-8").splitlines()
+                if ln.startswith(f"| {english} |")), None)
+    assert row, f"labs/index.md has no row for {english!r}"
+    assert f"| {len(qs)} ({sum(q.points for q in qs)} points) |" in row
+    used = {qid for c in nb.cells if c.cell_type == "code" for qid in re.findall(r'check\("([\w.]+)"', c.source)}
+    assert used == {q.id for q in qs}, "the lab's check cells and its registered questions differ"
