@@ -37,7 +37,7 @@ unit: install
 	$(PY) -m pytest tests -m "not browser" -n 2
 
 notebooks: install
-	$(PY) -m pytest $(NBVAL) chapters labs -n 2 -p no:randomly
+	$(PY) -m pytest $(NBVAL) chapters labs -n 2 --dist loadfile
 
 browser: install
 	$(PY) -m pytest tests -m browser
