@@ -18,11 +18,12 @@ the whole entry (or batch) or nothing. A file ledger runs SQLite in WAL mode wit
 power cut the last few commits may be lost, but never half of one. ``durable=True``
 (``synchronous=FULL``) also keeps those, at the cost of a disk flush per commit.
 
-Three ways in: :meth:`Ledger.post` / :meth:`Ledger.post_many` take
+Four ways in: :meth:`Ledger.post` / :meth:`Ledger.post_many` take
 :class:`JournalEntry` objects (built by :mod:`paylab.postings`);
-:meth:`Ledger.post_minor_batch` takes plain ``(entry, account, minor units)`` lines;
-:meth:`Ledger.post_columns` takes numpy columns for batch engines. All three check the
-same rules before anything is written.
+:meth:`Ledger.post_lines` takes one entry as plain ``(account, minor units)`` lines (the
+gateway's per-payment fast path); :meth:`Ledger.post_minor_batch` takes plain
+``(entry, account, minor units)`` lines; :meth:`Ledger.post_columns` takes numpy columns
+for batch engines. All of them check the same rules before anything is written.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from paylab.errors import CurrencyMismatch, InvalidInput, LedgerError
+from paylab.errors import CurrencyMismatch, InvalidInput, LedgerError, PaylabError
 from paylab.money import Currency, Money, currency
 
 __all__ = [
@@ -78,6 +79,20 @@ CREATE INDEX IF NOT EXISTS postings_account ON postings(account_id);
 CREATE INDEX IF NOT EXISTS postings_entry ON postings(entry_id);
 CREATE INDEX IF NOT EXISTS entries_ref ON entries(ref);
 """
+
+
+#: Lines per entry written with one multi-row ``INSERT`` (larger entries use ``executemany``).
+_MAX_VALUES_ROWS = 64
+_POSTINGS_SQL: dict[int, str] = {}
+
+
+def _postings_sql(k: int) -> str:
+    """``INSERT INTO postings ... VALUES (?, ?, ?), ...`` for ``k`` lines (built once per ``k``)."""
+    sql = _POSTINGS_SQL.get(k)
+    if sql is None:
+        sql = _POSTINGS_SQL[k] = ("INSERT INTO postings(entry_id, account_id, amount) VALUES "
+                                  + ", ".join(["(?, ?, ?)"] * k))
+    return sql
 
 
 @dataclass(frozen=True)
@@ -184,8 +199,14 @@ class Ledger:
             self._db.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._accounts: dict[str, tuple[int, str, Currency]] = {}
+        self._ids: dict[str, tuple[int, str]] = {}  # name -> (id, currency code), for post_lines
+        self._cursor = self._db.cursor()
         for aid, name, typ, cur in self._db.execute("SELECT id, name, type, currency FROM accounts"):
-            self._accounts[name] = (aid, typ, currency(cur))
+            self._remember(name, aid, typ, currency(cur))
+
+    def _remember(self, name: str, aid: int, typ: str, cur: Currency) -> None:
+        self._accounts[name] = (aid, typ, cur)
+        self._ids[name] = (aid, cur.code)
 
     # --- accounts ----------------------------------------------------------------
     def open_account(self, name: str, type: str, currency_code: str | Currency) -> str:
@@ -207,7 +228,7 @@ class Ledger:
             return name
         cursor = self._db.execute("INSERT INTO accounts(name, type, currency) VALUES (?, ?, ?)",
                                   (name, type, cur.code))
-        self._accounts[name] = (cursor.lastrowid, type, cur)
+        self._remember(name, cursor.lastrowid, type, cur)
         return name
 
     def open_accounts(self, rows: Iterable[tuple[str, str, str | Currency]]) -> list[str]:
@@ -252,7 +273,7 @@ class Ledger:
                 raise
             self._db.execute("COMMIT")
             for aid, n, t, _ in rows_:
-                self._accounts[n] = (aid, t, fresh[n][1])
+                self._remember(n, aid, t, fresh[n][1])
         return list(fresh)
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
@@ -393,6 +414,103 @@ class Ledger:
             raise
         self._db.execute("COMMIT")
         return list(range(first, first + n))
+
+    def post_lines(self, lines: Sequence[tuple[str, int]], *, memo: str = "", ref: str | None = None,
+                   at: float | None = None) -> int:
+        """Write one entry given as ``(account, minor units)`` lines, debit-positive; returns its id.
+
+        The single-entry fast path of a gateway: the same rules as :meth:`post` (open accounts,
+        non-zero integer amounts, at least two lines summing to zero per currency), checked on
+        plain integers, then one SQLite transaction of two ``INSERT`` statements (the entry id
+        comes from the insert itself, with no ``SELECT MAX(id)``).
+        """
+        known = self._ids
+        rows: list[tuple[int, int, str]] = []
+        code0 = None
+        mixed = False
+        total = 0
+        try:
+            for name, units in lines:
+                try:
+                    aid, code = known[name]
+                except (KeyError, TypeError):
+                    raise LedgerError(f"unknown account {name!r}: open it first", field="account",
+                                      rule="account must be open", code="unknown_account") from None
+                if type(units) is not int:
+                    if isinstance(units, bool) or not isinstance(units, int):
+                        raise InvalidInput("amount", "non-zero int minor units",
+                                           f"line for {name!r} must carry non-zero integer minor units")
+                    units = int(units)
+                if not units:
+                    raise InvalidInput("amount", "non-zero int minor units",
+                                       f"line for {name!r} has a zero amount")
+                if code is not code0 and code != code0:
+                    if code0 is None:
+                        code0 = code
+                    else:
+                        mixed = True
+                total += units
+                rows.append((aid, units, code))
+        except PaylabError:
+            raise
+        except (TypeError, ValueError):
+            raise InvalidInput("lines", "(account, minor units) pairs",
+                               "post_lines takes a sequence of (account, minor units) pairs") from None
+        if len(rows) < 2:
+            raise LedgerError("a journal entry needs at least two postings (double entry)",
+                              field="postings", rule="at least two postings")
+        if mixed:
+            sums: dict[str, int] = defaultdict(int)
+            for _, units, code in rows:
+                sums[code] += units
+            off = sorted(c for c, v in sums.items() if v)
+            if off:
+                raise LedgerError(f"entry does not balance in {', '.join(off)}", field="postings",
+                                  rule="sum to zero per currency", code="unbalanced")
+        elif total:
+            raise LedgerError(f"entry does not balance: debits minus credits is {total:+} minor units of "
+                              f"{code0}", field="postings", rule="sum to zero per currency", code="unbalanced")
+        if type(memo) is not str:
+            raise InvalidInput("memo", "string", "memo must be a string")
+        if ref is not None and type(ref) is not str:
+            if not isinstance(ref, str):
+                raise InvalidInput("ref", "string or None", "ref must be a string or None")
+        if at is None:
+            at = float(self.clock()) if self.clock else None
+        elif type(at) is not float:
+            if isinstance(at, bool) or not isinstance(at, (int, float)) or not math.isfinite(at):
+                raise InvalidInput("at", "epoch seconds", "at must be finite epoch seconds (or None)")
+            at = float(at)
+        elif not math.isfinite(at):
+            raise InvalidInput("at", "epoch seconds", "at must be finite epoch seconds (or None)")
+        params: list[int] = []
+        db, cursor = self._db, self._cursor
+        if db.in_transaction:
+            raise LedgerError("another write is still open on this ledger", field="entry",
+                              rule="one transaction at a time")
+        execute = cursor.execute
+        try:
+            execute("BEGIN IMMEDIATE")
+            try:
+                execute("INSERT INTO entries(memo, ref, at) VALUES (?, ?, ?)", (memo, ref, at))
+                eid = cursor.lastrowid
+                k = len(rows)
+                if k <= _MAX_VALUES_ROWS:
+                    for aid, units, _ in rows:
+                        params += (eid, aid, units)
+                    execute(_postings_sql(k), params)
+                else:
+                    cursor.executemany("INSERT INTO postings(entry_id, account_id, amount) VALUES (?, ?, ?)",
+                                       [(eid, aid, units) for aid, units, _ in rows])
+                execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise LedgerError(f"could not write the entry: {exc}", field="entry",
+                              rule="written in one transaction") from None
+        return eid
 
     def post_columns(self, *, memo: Sequence[str], ref: Sequence[str | None], at: Sequence[float | None],
                      line_entry: np.ndarray, line_account: Sequence[str] | np.ndarray,

@@ -42,6 +42,9 @@ merchant's bank.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from paylab import methods as _methods
 from paylab.errors import CurrencyMismatch, InvalidInput
@@ -67,6 +70,13 @@ __all__ = [
     "escrow_refund",
     "payout",
     "top_up",
+    "capture_lines",
+    "refund_lines",
+    "escrow_hold_lines",
+    "escrow_release_lines",
+    "escrow_refund_lines",
+    "payout_lines",
+    "top_up_lines",
 ]
 
 #: How a payment is funded: from stored customer funds, or from outside through clearing.
@@ -190,10 +200,92 @@ def _fee(amount: Money, fee: Money) -> Money:
     return fee
 
 
-def _entry(lines: list[tuple[str, Money]], memo: str, ref: str | None, at: float | None) -> JournalEntry:
-    return JournalEntry(tuple(Posting(a, m) for a, m in lines if not m.is_zero()), memo=memo, ref=ref, at=at)
+def _entry(lines: list[tuple[str, int]], cur: Any, memo: str, ref: str | None, at: float | None
+           ) -> JournalEntry:
+    """A JournalEntry of integer ``lines`` (from the ``*_lines`` rules) in currency ``cur``."""
+    return JournalEntry(tuple(Posting(a, Money.from_minor(u, cur)) for a, u in lines), memo=memo, ref=ref, at=at)
 
 
+# --- the rules on integer minor units ----------------------------------------------------
+# Each ``*_lines`` rule returns the entry's lines as ``(account, minor units)`` pairs,
+# debit-positive. On Python ints (one payment: the gateway) zero lines are dropped; on numpy
+# integer columns (many payments: the batch engine) the accounts may be columns too, the
+# result holds one column pair per line and zero amounts stay for the caller to mask. The
+# Money rules below build their entries from these, so every engine books the same lines.
+# A fee may exceed the amount here (a minimum fee on a tiny payment): the merchant's line then
+# turns into a debit, i.e. the merchant owes the platform the difference, which is how the
+# gateway and the batch engine book it. The Money rules are stricter (0 <= fee <= amount).
+
+def _check_minor(amount: Any, fee: Any = None) -> bool:
+    """Check minor-unit amounts (> 0) and fees (>= 0); True for scalars."""
+    if type(amount) is int and (fee is None or type(fee) is int):
+        if amount <= 0:
+            raise InvalidInput("amount", "positive", f"amount must be positive minor units, got {amount}")
+        if fee is not None and fee < 0:
+            raise InvalidInput("fee", "fee >= 0", f"fee must not be negative, got {fee}")
+        return True
+    for name, value in (("amount", amount), ("fee", fee)):
+        if value is None:
+            continue
+        arr = np.asarray(value)
+        if isinstance(value, bool) or not np.issubdtype(arr.dtype, np.integer):
+            raise InvalidInput(name, "integer minor units",
+                               f"{name} must be int minor units (or an integer column), "
+                               f"not {type(value).__name__}")
+    a = np.asarray(amount)
+    if (a <= 0).any():
+        raise InvalidInput("amount", "positive", "every amount must be positive minor units")
+    if fee is not None and (np.asarray(fee) < 0).any():
+        raise InvalidInput("fee", "fee >= 0", "no fee may be negative")
+    return False
+
+
+def _lines(out: list[tuple[Any, Any]], scalar: bool) -> list[tuple[Any, Any]]:
+    return [line for line in out if line[1]] if scalar else out
+
+
+def capture_lines(payer: Any, merchant_receivable: Any, fee_revenue: Any, amount: Any, fee: Any
+                  ) -> list[tuple[Any, Any]]:
+    """:func:`capture` in minor units: ``payer`` (:meth:`StandardAccounts.payer`) ``+amount``,
+    merchant receivable ``-(amount - fee)``, fee revenue ``-fee``."""
+    scalar = _check_minor(amount, fee)
+    return _lines([(payer, amount), (merchant_receivable, fee - amount), (fee_revenue, -fee)], scalar)
+
+
+def refund_lines(merchant_receivable: Any, payer: Any, amount: Any) -> list[tuple[Any, Any]]:
+    """:func:`refund` in minor units: merchant receivable ``+amount``, payer ``-amount``."""
+    return _lines([(merchant_receivable, amount), (payer, -amount)], _check_minor(amount))
+
+
+def escrow_hold_lines(payer: Any, escrow: Any, amount: Any) -> list[tuple[Any, Any]]:
+    """:func:`escrow_hold` in minor units: payer ``+amount``, escrow ``-amount``."""
+    return _lines([(payer, amount), (escrow, -amount)], _check_minor(amount))
+
+
+def escrow_release_lines(escrow: Any, merchant_receivable: Any, fee_revenue: Any, amount: Any, fee: Any
+                         ) -> list[tuple[Any, Any]]:
+    """:func:`escrow_release` in minor units: escrow ``+amount``, merchant receivable
+    ``-(amount - fee)``, fee revenue ``-fee``."""
+    scalar = _check_minor(amount, fee)
+    return _lines([(escrow, amount), (merchant_receivable, fee - amount), (fee_revenue, -fee)], scalar)
+
+
+def escrow_refund_lines(escrow: Any, payer: Any, amount: Any) -> list[tuple[Any, Any]]:
+    """:func:`escrow_refund` in minor units: escrow ``+amount``, payer ``-amount``."""
+    return _lines([(escrow, amount), (payer, -amount)], _check_minor(amount))
+
+
+def payout_lines(merchant_receivable: Any, clearing: Any, amount: Any) -> list[tuple[Any, Any]]:
+    """:func:`payout` in minor units: merchant receivable ``+amount``, clearing ``-amount``."""
+    return _lines([(merchant_receivable, amount), (clearing, -amount)], _check_minor(amount))
+
+
+def top_up_lines(customer_account: Any, clearing: Any, amount: Any) -> list[tuple[Any, Any]]:
+    """:func:`top_up` in minor units: clearing ``+amount``, the customer's funds ``-amount``."""
+    return _lines([(clearing, amount), (customer_account, -amount)], _check_minor(amount))
+
+
+# --- the rules on Money: JournalEntry objects --------------------------------------------
 def capture(customer_account: str, clearing: str, merchant_receivable: str, fee_revenue: str,
             amount: Money, fee: Money, *, funding: str = "stored", ref: str | None = None,
             at: float | None = None, memo: str = "capture") -> JournalEntry:
@@ -202,8 +294,8 @@ def capture(customer_account: str, clearing: str, merchant_receivable: str, fee_
     _positive(amount)
     _fee(amount, fee)
     payer = customer_account if _funding(funding) == "stored" else clearing
-    return _entry([(payer, amount), (merchant_receivable, -(amount - fee)), (fee_revenue, -fee)],
-                  memo, ref, at)
+    return _entry(capture_lines(payer, merchant_receivable, fee_revenue, amount.minor_units, fee.minor_units),
+                  amount.currency, memo, ref, at)
 
 
 def refund(customer_account: str, clearing: str, merchant_receivable: str, amount: Money, *,
@@ -213,7 +305,7 @@ def refund(customer_account: str, clearing: str, merchant_receivable: str, amoun
     way it came (to the customer's funds, or out through clearing). The fee is not returned."""
     _positive(amount)
     payer = customer_account if _funding(funding) == "stored" else clearing
-    return _entry([(merchant_receivable, amount), (payer, -amount)], memo, ref, at)
+    return _entry(refund_lines(merchant_receivable, payer, amount.minor_units), amount.currency, memo, ref, at)
 
 
 def escrow_hold(customer_account: str, clearing: str, escrow: str, amount: Money, *,
@@ -222,7 +314,7 @@ def escrow_hold(customer_account: str, clearing: str, escrow: str, amount: Money
     """The buyer pays into escrow (担保交易): the payer is debited, escrow credited."""
     _positive(amount)
     payer = customer_account if _funding(funding) == "stored" else clearing
-    return _entry([(payer, amount), (escrow, -amount)], memo, ref, at)
+    return _entry(escrow_hold_lines(payer, escrow, amount.minor_units), amount.currency, memo, ref, at)
 
 
 def escrow_release(escrow: str, merchant_receivable: str, fee_revenue: str, amount: Money,
@@ -232,8 +324,8 @@ def escrow_release(escrow: str, merchant_receivable: str, fee_revenue: str, amou
     merchant's receivable credited ``amount - fee`` and fee revenue ``fee``."""
     _positive(amount)
     _fee(amount, fee)
-    return _entry([(escrow, amount), (merchant_receivable, -(amount - fee)), (fee_revenue, -fee)],
-                  memo, ref, at)
+    return _entry(escrow_release_lines(escrow, merchant_receivable, fee_revenue, amount.minor_units,
+                                       fee.minor_units), amount.currency, memo, ref, at)
 
 
 def escrow_refund(escrow: str, customer_account: str, clearing: str, amount: Money, *,
@@ -242,14 +334,14 @@ def escrow_refund(escrow: str, customer_account: str, clearing: str, amount: Mon
     """A dispute or cancellation before release: escrow returns ``amount`` to the payer."""
     _positive(amount)
     payer = customer_account if _funding(funding) == "stored" else clearing
-    return _entry([(escrow, amount), (payer, -amount)], memo, ref, at)
+    return _entry(escrow_refund_lines(escrow, payer, amount.minor_units), amount.currency, memo, ref, at)
 
 
 def payout(merchant_receivable: str, clearing: str, amount: Money, *, ref: str | None = None,
            at: float | None = None, memo: str = "payout") -> JournalEntry:
     """Settlement pays the merchant: the receivable is debited, clearing credited (cash leaves)."""
     _positive(amount)
-    return _entry([(merchant_receivable, amount), (clearing, -amount)], memo, ref, at)
+    return _entry(payout_lines(merchant_receivable, clearing, amount.minor_units), amount.currency, memo, ref, at)
 
 
 def top_up(customer_account: str, clearing: str, amount: Money, *, ref: str | None = None,
@@ -257,4 +349,4 @@ def top_up(customer_account: str, clearing: str, amount: Money, *, ref: str | No
     """The customer loads a wallet from a bank: clearing is debited (cash in), the customer's
     funds credited (the platform now owes the customer more)."""
     _positive(amount)
-    return _entry([(clearing, amount), (customer_account, -amount)], memo, ref, at)
+    return _entry(top_up_lines(customer_account, clearing, amount.minor_units), amount.currency, memo, ref, at)

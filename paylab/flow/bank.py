@@ -8,16 +8,15 @@ The bank is idempotent per reference: asking it twice to debit for one payment d
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from paylab import methods as _methods
 from paylab.money import Currency
 
 __all__ = ["SOURCE_KINDS", "FundingSource", "Bank", "fee_minor"]
-
-_ONE = Decimal(1)
 
 #: Funding-source kinds -> (default catalogue method id, funding type).
 SOURCE_KINDS: dict[str, tuple[str, str]] = {
@@ -50,25 +49,41 @@ class FundingSource:
         return self.balance - self.held
 
 
-_FEES: dict[tuple[str, str], tuple[Decimal, Decimal, Decimal, Decimal | None]] = {}
+_FEES: dict[tuple[str, str], tuple[int, int, int, int, int | None]] = {}
 _LIMITS: dict[tuple[str, str], tuple[float, float]] = {}
+
+
+def _fee_model(method_id: str, cur: Currency) -> tuple[int, int, int, int, int | None]:
+    """The catalogue fee of ``method_id`` in minor units of ``cur`` as exact integer fractions
+    over one common denominator: (denominator, percent-of-units numerator, fixed, minimum, cap)."""
+    fm = _methods.get(method_id).fee
+    scale = Decimal(10) ** cur.exponent
+    parts = [fm.percent / 100, fm.fixed * scale, fm.minimum * scale] + ([] if fm.cap is None else [fm.cap * scale])
+    ratios = [d.as_integer_ratio() for d in parts]
+    den = math.lcm(*(q for _, q in ratios))
+    nums = [p * (den // q) for p, q in ratios]
+    return den, nums[0], nums[1], nums[2], nums[3] if fm.cap is not None else None
 
 
 def fee_minor(method_id: str, units: int, cur: Currency) -> int:
     """The merchant fee in minor units, equal to ``paylab.methods.fee(method, amount)``
-    (same formula and half-up rounding, computed on integers for the hot path)."""
+    (same formula, held within [minimum, cap], rounded half up), computed exactly on
+    integers for the hot path: ``units * percent / 100 + fixed`` is one fraction."""
     key = (method_id, cur.code)
     model = _FEES.get(key)
     if model is None:
-        fm = _methods.get(method_id).fee
-        scale = Decimal(10) ** cur.exponent
-        model = _FEES[key] = (fm.percent, fm.fixed * scale, fm.minimum * scale,
-                              None if fm.cap is None else fm.cap * scale)
-    pct, fixed, minimum, cap = model
-    raw = max(Decimal(units) * pct / 100 + fixed, minimum)
-    if cap is not None:
-        raw = min(raw, cap)
-    return int(raw.quantize(_ONE, rounding=ROUND_HALF_UP))
+        model = _FEES[key] = _fee_model(method_id, cur)
+    den, pct, fixed, minimum, cap = model
+    raw = units * pct + fixed
+    if raw < minimum:
+        raw = minimum
+    if cap is not None and raw > cap:
+        raw = cap
+    if raw >= 0:  # ROUND_HALF_UP: halves away from zero
+        q, r = divmod(raw, den)
+        return q + 1 if 2 * r >= den else q
+    q, r = divmod(-raw, den)
+    return -(q + 1 if 2 * r >= den else q)
 
 
 def _limits_minor(method_id: str, cur: Currency) -> tuple[float, float]:

@@ -1,9 +1,10 @@
 """The gateway's bridge to the books: step 4 and step 6 write :mod:`paylab.postings` entries.
 
-Two paths write the same lines: ``fast=False`` builds each entry with the posting rules
+Two paths write the same lines: ``fast=False`` builds each entry with the Money posting rules
 (:func:`paylab.postings.capture` …) and :meth:`Ledger.post`; ``fast=True`` (the default,
-for throughput) writes the identical integer lines through ``Ledger.post_minor_batch``.
-:func:`lines` gives those lines; the tests check them against the posting rules.
+for throughput) takes the integer rules (:func:`paylab.postings.capture_lines` …, the ones
+the Money rules are built from) and writes them with :meth:`Ledger.post_lines`, one SQLite
+transaction per entry. :func:`lines` gives those lines by entry kind.
 """
 
 from __future__ import annotations
@@ -14,29 +15,31 @@ from paylab import postings as P
 from paylab.errors import InvalidInput
 from paylab.money import Money
 
-__all__ = ["Books", "lines"]
+__all__ = ["Books", "lines", "MEMOS"]
+
+#: The memo each kind of entry carries (the Money rules' defaults).
+MEMOS = {"capture": "capture", "refund": "refund", "escrow_hold": "escrow hold",
+         "escrow_release": "escrow release", "escrow_refund": "escrow refund"}
 
 
 def lines(kind: str, acc: P.StandardAccounts, funding: str, amount: int, fee: int = 0
           ) -> list[tuple[str, int]]:
     """The (account, minor units) lines of a ``kind`` entry (capture, refund, escrow_hold,
-    escrow_release, escrow_refund), debit-positive, zero lines dropped — exactly what
-    the matching :mod:`paylab.postings` rule writes."""
-    payer = acc.customer if funding == "stored" else acc.clearing
+    escrow_release, escrow_refund), debit-positive, zero lines dropped — the integer rules of
+    :mod:`paylab.postings` that the Money rules are built from."""
+    payer = acc.payer(funding)
     if kind == "capture":
-        out = [(payer, amount), (acc.merchant, -(amount - fee)), (acc.fees, -fee)]
-    elif kind == "refund":
-        out = [(acc.merchant, amount), (payer, -amount)]
-    elif kind == "escrow_hold":
-        out = [(payer, amount), (acc.escrow, -amount)]
-    elif kind == "escrow_release":
-        out = [(acc.escrow, amount), (acc.merchant, -(amount - fee)), (acc.fees, -fee)]
-    elif kind == "escrow_refund":
-        out = [(acc.escrow, amount), (payer, -amount)]
-    else:
-        raise InvalidInput("kind", "capture, refund, escrow_hold, escrow_release or escrow_refund",
-                           f"unknown entry kind {kind!r}")
-    return [(a, u) for a, u in out if u]
+        return P.capture_lines(payer, acc.merchant, acc.fees, amount, fee)
+    if kind == "refund":
+        return P.refund_lines(acc.merchant, payer, amount)
+    if kind == "escrow_hold":
+        return P.escrow_hold_lines(payer, acc.escrow, amount)
+    if kind == "escrow_release":
+        return P.escrow_release_lines(acc.escrow, acc.merchant, acc.fees, amount, fee)
+    if kind == "escrow_refund":
+        return P.escrow_refund_lines(acc.escrow, payer, amount)
+    raise InvalidInput("kind", "capture, refund, escrow_hold, escrow_release or escrow_refund",
+                       f"unknown entry kind {kind!r}")
 
 
 class Books:
@@ -50,6 +53,10 @@ class Books:
         self._opened: set[str] = set()
         self._named: dict[tuple[str, str, str], str] = {}
         self._shared: dict[str, tuple[str, str, str]] = {}
+        # a funding source belongs to one customer, currency and method, so the accounts a
+        # payment touches are cached per source (payer, fees, escrow) and per merchant
+        self._by_source: dict[tuple[str | None, str | None], tuple[str, str, str, str]] = {}
+        self._by_merchant: dict[tuple[str, str], str] = {}
 
     def accounts(self, merchant: str, customer: str, cur: str) -> P.StandardAccounts:
         """The standard accounts of a (merchant, customer, currency), each opened once."""
@@ -88,17 +95,36 @@ class Books:
             self.ledger.open_account(name, P.account_type(name), acc.currency)
         self.ledger.post(P.top_up(acc.customer, acc.clearing, amount, ref=ref, at=at))
 
+    def _plan(self, pi: Any) -> tuple[str, str, str, str]:
+        """The (payer, merchant receivable, fees, escrow) accounts of a payment; on the first
+        payment of a source or a merchant, :meth:`accounts` opens them as before."""
+        src = self._by_source.get((pi.method, pi.method_id))
+        merchant = None if src is None else self._by_merchant.get((pi.merchant, src[3]))
+        if merchant is None:
+            code = pi.currency.code
+            acc = self.accounts(pi.merchant, pi.customer, code)
+            src = self._by_source[(pi.method, pi.method_id)] = (acc.payer(self.funding(pi.method_id)), acc.fees,
+                                                                acc.escrow, code)
+            merchant = self._by_merchant[(pi.merchant, code)] = acc.merchant
+        return src[0], merchant, src[1], src[2]
+
     def _fast(self, kind: str, acc: P.StandardAccounts, funding: str, amount: int, fee: int,
               ref: str, at: float) -> None:
-        self.ledger.post_minor_batch([(0, a, u) for a, u in lines(kind, acc, funding, amount, fee)],
-                                     memos=[kind.replace("_", " ")], refs=[ref], at=at)
+        self.ledger.post_lines(lines(kind, acc, funding, amount, fee), memo=MEMOS[kind], ref=ref, at=at)
 
     def capture(self, pi: Any, amount: int, fee: int, at: float) -> None:
         """Step 4: a captured payment (or, in escrow, the hold)."""
+        if self.fast:
+            payer, merchant, fees, escrow = self._plan(pi)
+            if pi.escrow:
+                self.ledger.post_lines(P.escrow_hold_lines(payer, escrow, amount), memo="escrow hold",
+                                       ref=pi.id, at=at)
+            else:
+                self.ledger.post_lines(P.capture_lines(payer, merchant, fees, amount, fee), memo="capture",
+                                       ref=pi.id, at=at)
+            return None
         acc = self.accounts(pi.merchant, pi.customer, pi.currency.code)
         funding = self.funding(pi.method_id)
-        if self.fast:
-            return self._fast("escrow_hold" if pi.escrow else "capture", acc, funding, amount, fee, pi.id, at)
         m = Money.from_minor(amount, pi.currency)
         if pi.escrow:
             entry = P.escrow_hold(acc.customer, acc.clearing, acc.escrow, m, funding=funding,

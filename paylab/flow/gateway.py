@@ -156,7 +156,7 @@ class Gateway:
             raise InvalidInput("clock", "zero-argument callable", "clock must be callable (e.g. FixedClock())")
         if faults is not None and not isinstance(faults, Faults):
             raise InvalidInput("faults", "Faults or None", "faults must be a paylab.flow.Faults")
-        if ledger is not None and not hasattr(ledger, "post_minor_batch"):
+        if ledger is not None and not hasattr(ledger, "post_lines"):
             raise InvalidInput("ledger", "paylab.ledger.Ledger or None", "ledger must be a paylab Ledger")
         self.ledger = ledger
         self.clock: Clock = clock if clock is not None else FixedClock()
@@ -179,6 +179,7 @@ class Gateway:
         self.outbox: list[tuple[str, str, bytes]] = []  # (event id, merchant, payload) not yet delivered
         self.deliveries = 0
         self._spent: dict[tuple[str, int], int] = {}
+        self._limits: dict[str, tuple[str, float, float]] = {}  # source id -> (method, per payment, daily)
         self._seq = 0
         self._n_intent = 0
         self._n_source = 0
@@ -354,7 +355,7 @@ class Gateway:
         if capture not in ("automatic", "manual"):
             raise InvalidInput("capture", "automatic or manual", f"unknown capture method {capture!r}")
         src = self.source(method) if method is not None else None
-        if src is not None and src.currency != amount.currency:
+        if src is not None and src.currency is not amount.currency and src.currency != amount.currency:
             raise InvalidInput("amount", "currency of the funding source",
                                f"{method} pays in {src.currency.code}, not {amount.currency.code}")
         self._n_intent += 1
@@ -395,7 +396,9 @@ class Gateway:
                                     lambda: self._confirm(intent_id, method))
 
     def _confirm(self, intent_id: str, method: str | None) -> PaymentIntent:
-        pi = self.retrieve(intent_id, record=False)
+        pi = self.intents.get(intent_id) if type(intent_id) is str else None
+        if pi is None:
+            pi = self.retrieve(intent_id, record=False)  # raises NotFound
         if pi.status == PROCESSING:          # recovery after a crash or a bank time-out
             return self._resume(pi)
         if method is not None and pi.status == REQUIRES_PAYMENT_METHOD:
@@ -468,7 +471,10 @@ class Gateway:
         if src.declines:
             code, msg = "card_declined", "the issuer declined the payment"
         else:
-            per_txn, daily = _limits_minor(pi.method_id, pi.currency)  # type: ignore[arg-type]
+            limits = self._limits.get(src.id)
+            if limits is None or limits[0] != pi.method_id:
+                limits = self._limits[src.id] = (pi.method_id, *_limits_minor(pi.method_id, pi.currency))  # type: ignore[arg-type]
+            _, per_txn, daily = limits
             if amount > per_txn or spent + amount > daily:
                 try:  # the catalogue's own check gives the reason
                     _methods.check_limits(pi.method_id, pi.amount, Money.from_minor(spent, pi.currency))  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ def threshold_policy(threshold: Money) -> Callable[[PaymentIntent], bool]:
     limit, cur = threshold.minor_units, threshold.currency
 
     def policy(intent: PaymentIntent) -> bool:
-        return intent.currency == cur and intent.amount_minor >= limit
+        return intent.amount_minor >= limit and (intent.currency is cur or intent.currency == cur)
 
     return policy
 
