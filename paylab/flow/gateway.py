@@ -174,8 +174,11 @@ class Gateway:
         self.customers: dict[str, str] = {}
         self.intents: dict[str, PaymentIntent] = {}
         self.refunds: dict[str, Refund] = {}
-        self.events: list[Event] = []
-        self._by_intent: dict[str, list[Event]] = {}
+        # the event log: one plain tuple per event (seq, type, intent, step, src, dst, created,
+        # data), turned into Event objects only when asked (events, trace, list_events)
+        self._log: list[tuple[int, str, str, int, str, str, float, dict[str, Any]]] = []
+        self._events: list[Event] = []
+        self._by_intent: dict[str, list[int]] = {}  # intent id -> positions in the log
         self.outbox: list[tuple[str, str, bytes]] = []  # (event id, merchant, payload) not yet delivered
         self.deliveries = 0
         self._spent: dict[tuple[str, int], int] = {}
@@ -246,21 +249,37 @@ class Gateway:
 
     # --- events ---------------------------------------------------------------------------
     def _event(self, intent: PaymentIntent, type_: str, step: int, src: str, dst: str,
-               **data: Any) -> Event | None:
+               **data: Any) -> tuple | None:
+        """Log one event (a plain tuple; :attr:`events` makes the Event objects on demand)."""
         if not self.record_events:
             return None
-        self._seq += 1
-        ev = Event(self._seq, f"evt_{self._seq:07d}", type_, intent.id, step, src, dst, self.clock(), data)
-        self.events.append(ev)
-        self._by_intent.setdefault(intent.id, []).append(ev)
-        return ev
+        self._seq = seq = self._seq + 1
+        log = self._log
+        pos = len(log)
+        rec = (seq, type_, intent.id, step, src, dst, self.clock(), data)
+        log.append(rec)
+        at = self._by_intent.get(intent.id)
+        if at is None:
+            self._by_intent[intent.id] = [pos]
+        else:
+            at.append(pos)
+        return rec
+
+    @property
+    def events(self) -> list[Event]:
+        """Every recorded event, oldest first (built from the log as it grows)."""
+        built, log = self._events, self._log
+        if len(built) < len(log):
+            built.extend(Event(seq, f"evt_{seq:07d}", type_, intent, step, src, dst, created, data)
+                         for seq, type_, intent, step, src, dst, created, data in log[len(built):])
+        return built
 
     def _notify(self, intent: PaymentIntent, type_: str, step: int = 5) -> None:
         """Step 5 (or 6): a signed notice to the merchant's endpoint, through the faults."""
         m = self.merchants[intent.merchant]
         if self.record_events:
-            ev = self._event(intent, type_, step, "gateway", "merchant")
-            eid, created = ev.id, ev.created  # type: ignore[union-attr]
+            rec = self._event(intent, type_, step, "gateway", "merchant")
+            eid, created = f"evt_{rec[0]:07d}", rec[6]  # type: ignore[index]
         elif m.endpoint is None:
             return
         else:
@@ -421,7 +440,8 @@ class Gateway:
             raise TamperedError("payment data does not match the order", field="payment_data")
         if self.record_events:
             self._event(pi, "payment_data.opened", 2, "gateway", "gateway")
-        self._crash(2, pi)
+        if self.faults.crash_after_step is not None:
+            self._crash(2, pi)
         # step 3a: step-up authentication when the policy asks
         if self.step_up(pi) and not pi.metadata.get("authenticated"):
             transition(pi, REQUIRES_ACTION, self.clock())
@@ -494,8 +514,9 @@ class Gateway:
             self._event(pi, "account.authorized", 3, "bank", "gateway", amount=amount)
             self._notify(pi, "payment_intent.amount_capturable_updated", 5)
             return pi
-        if self.faults.roll(self.faults.bank_timeout):
-            if self.faults.rng.random() < 0.5:   # the debit happened; only the answer was lost
+        faults = self.faults
+        if faults.bank_timeout and faults.roll(faults.bank_timeout):
+            if faults.rng.random() < 0.5:   # the debit happened; only the answer was lost
                 self.bank.capture(pi.id, src, amount, self.clock())
             self._event(pi, "account.timeout", 3, "bank", "gateway")
             raise SimulatedFault(f"bank did not answer for {pi.id}: outcome unknown", code="bank_timeout",
@@ -503,7 +524,8 @@ class Gateway:
         self.bank.capture(pi.id, src, amount, now)
         if self.record_events:
             self._event(pi, "account.debited", 3, "bank", "gateway", amount=amount)
-        self._crash(3, pi)
+        if faults.crash_after_step is not None:
+            self._crash(3, pi)
         return self._settle(pi, amount)
 
     def _settle(self, pi: PaymentIntent, amount: int) -> PaymentIntent:
@@ -518,7 +540,8 @@ class Gateway:
             if self.record_events:
                 self._event(pi, "ledger.posted", 4, "gateway", "ledger", amount=amount, fee=fee,
                             account="escrow" if pi.escrow else "merchant")
-        self._crash(4, pi)
+        if self.faults.crash_after_step is not None:
+            self._crash(4, pi)
         pi.amount_received = amount
         pi.amount_capturable = 0
         transition(pi, SUCCEEDED, now)
@@ -674,9 +697,10 @@ class Gateway:
 
     def list_events(self, intent_id: str | None = None, *, type: str | None = None) -> list[Event]:
         """All events (or one intent's), optionally of one type, oldest first."""
-        evs = self.events if intent_id is None else self._by_intent.get(intent_id, [])
         if intent_id is not None and intent_id not in self.intents:
             raise NotFound(f"no payment intent {intent_id!r}", field="intent_id")
+        built = self.events
+        evs = built if intent_id is None else [built[i] for i in self._by_intent.get(intent_id, ())]
         return [e for e in evs if type is None or e.type == type]
 
     def trace(self, intent_id: str) -> list[Event]:
