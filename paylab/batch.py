@@ -493,9 +493,9 @@ def read_details(ledger: Ledger, batch_ref: str = "batch") -> pd.DataFrame:
 
 def run_gateway(gateway, scenario: Scenario) -> pd.DataFrame:
     """Drive an object-level ``paylab.flow.Gateway`` through the same scenario, one payment at a
-    time (its clock is set to each payment's time), and return the outcomes as :func:`decide`
-    does. The gateway's clock must have a ``set(seconds)`` method (``FixedClock``)."""
-    cur = scenario.currency
+    time (its clock is set to each payment's time; amounts go in as integer minor units through
+    ``Gateway.pay_minor``), and return the outcomes as :func:`decide` does. The gateway's clock must have a ``set(seconds)`` method (``FixedClock``)."""
+    cur = currency(scenario.currency)
     gateway.clock.set(scenario.start)
     for m in scenario.merchants:
         gateway.add_merchant(m)
@@ -513,13 +513,13 @@ def run_gateway(gateway, scenario: Scenario) -> pd.DataFrame:
     if sids != scenario.sources["source"].tolist():
         raise InvalidInput("gateway", "a fresh gateway", "the gateway's source ids differ from the scenario's")
     rows = []
-    set_time = gateway.clock.set
+    set_time, pay = gateway.clock.set, gateway.pay_minor
     for pid, merchant, s, units, at in zip(scenario.payments["id"].tolist(), scenario.payments["merchant"].tolist(),
                                            scenario.payments["source"].tolist(),
                                            scenario.payments["amount"].tolist(),
                                            scenario.payments["at"].tolist(), strict=True):
         set_time(at)
-        pi = gateway.pay(merchant, Money.from_minor(units, cur), sids[s])
+        pi = pay(merchant, units, cur, sids[s])  # integer minor units, checked once by the gateway
         if pi.id != pid:
             raise InvalidInput("gateway", "a fresh gateway", f"intent id {pi.id} differs from {pid}")
         err = pi.last_payment_error

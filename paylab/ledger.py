@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -425,9 +426,9 @@ class Ledger:
         comes from the insert itself, with no ``SELECT MAX(id)``).
         """
         known = self._ids
-        rows: list[tuple[int, int, str]] = []
+        params: list[Any] = []  # (entry id, account id, amount) per line; the entry id comes later
+        codes: list[str] = []
         code0 = None
-        mixed = False
         total = 0
         try:
             for name, units in lines:
@@ -444,24 +445,23 @@ class Ledger:
                 if not units:
                     raise InvalidInput("amount", "non-zero int minor units",
                                        f"line for {name!r} has a zero amount")
-                if code is not code0 and code != code0:
-                    if code0 is None:
-                        code0 = code
-                    else:
-                        mixed = True
+                if code0 is None:
+                    code0 = code
                 total += units
-                rows.append((aid, units, code))
+                params += (None, aid, units)
+                codes.append(code)
         except PaylabError:
             raise
         except (TypeError, ValueError):
             raise InvalidInput("lines", "(account, minor units) pairs",
                                "post_lines takes a sequence of (account, minor units) pairs") from None
-        if len(rows) < 2:
+        k = len(codes)
+        if k < 2:
             raise LedgerError("a journal entry needs at least two postings (double entry)",
                               field="postings", rule="at least two postings")
-        if mixed:
+        if codes.count(code0) != k:  # several currencies: each must balance on its own
             sums: dict[str, int] = defaultdict(int)
-            for _, units, code in rows:
+            for code, units in zip(codes, params[2::3], strict=True):
                 sums[code] += units
             off = sorted(c for c, v in sums.items() if v)
             if off:
@@ -483,7 +483,6 @@ class Ledger:
             at = float(at)
         elif not math.isfinite(at):
             raise InvalidInput("at", "epoch seconds", "at must be finite epoch seconds (or None)")
-        params: list[int] = []
         db, cursor = self._db, self._cursor
         if db.in_transaction:
             raise LedgerError("another write is still open on this ledger", field="entry",
@@ -494,14 +493,12 @@ class Ledger:
             try:
                 execute("INSERT INTO entries(memo, ref, at) VALUES (?, ?, ?)", (memo, ref, at))
                 eid = cursor.lastrowid
-                k = len(rows)
+                params[0::3] = [eid] * k
                 if k <= _MAX_VALUES_ROWS:
-                    for aid, units, _ in rows:
-                        params += (eid, aid, units)
                     execute(_postings_sql(k), params)
                 else:
                     cursor.executemany("INSERT INTO postings(entry_id, account_id, amount) VALUES (?, ?, ?)",
-                                       [(eid, aid, units) for aid, units, _ in rows])
+                                       zip(params[0::3], params[1::3], params[2::3], strict=True))
                 execute("COMMIT")
             except BaseException:
                 if db.in_transaction:

@@ -240,49 +240,58 @@ def _check_minor(amount: Any, fee: Any = None) -> bool:
     return False
 
 
-def _lines(out: list[tuple[Any, Any]], scalar: bool) -> list[tuple[Any, Any]]:
-    return [line for line in out if line[1]] if scalar else out
+def _split(debit: Any, credit: Any, fee_revenue: Any, amount: Any, fee: Any) -> list[tuple[Any, Any]]:
+    """``debit`` +amount against ``credit`` -(amount - fee) and ``fee_revenue`` -fee."""
+    if _check_minor(amount, fee) and (not fee or fee == amount):  # a scalar zero line is dropped
+        if not fee:
+            return [(debit, amount), (credit, -amount)]
+        return [(debit, amount), (fee_revenue, -fee)]
+    return [(debit, amount), (credit, fee - amount), (fee_revenue, -fee)]
+
+
+def _move(debit: Any, credit: Any, amount: Any) -> list[tuple[Any, Any]]:
+    """``debit`` +amount against ``credit`` -amount (amount > 0: no zero line)."""
+    _check_minor(amount)
+    return [(debit, amount), (credit, -amount)]
 
 
 def capture_lines(payer: Any, merchant_receivable: Any, fee_revenue: Any, amount: Any, fee: Any
                   ) -> list[tuple[Any, Any]]:
     """:func:`capture` in minor units: ``payer`` (:meth:`StandardAccounts.payer`) ``+amount``,
     merchant receivable ``-(amount - fee)``, fee revenue ``-fee``."""
-    scalar = _check_minor(amount, fee)
-    return _lines([(payer, amount), (merchant_receivable, fee - amount), (fee_revenue, -fee)], scalar)
+    return _split(payer, merchant_receivable, fee_revenue, amount, fee)
 
 
 def refund_lines(merchant_receivable: Any, payer: Any, amount: Any) -> list[tuple[Any, Any]]:
     """:func:`refund` in minor units: merchant receivable ``+amount``, payer ``-amount``."""
-    return _lines([(merchant_receivable, amount), (payer, -amount)], _check_minor(amount))
+    return _move(merchant_receivable, payer, amount)
 
 
 def escrow_hold_lines(payer: Any, escrow: Any, amount: Any) -> list[tuple[Any, Any]]:
     """:func:`escrow_hold` in minor units: payer ``+amount``, escrow ``-amount``."""
-    return _lines([(payer, amount), (escrow, -amount)], _check_minor(amount))
+    return _move(payer, escrow, amount)
 
 
 def escrow_release_lines(escrow: Any, merchant_receivable: Any, fee_revenue: Any, amount: Any, fee: Any
                          ) -> list[tuple[Any, Any]]:
     """:func:`escrow_release` in minor units: escrow ``+amount``, merchant receivable
     ``-(amount - fee)``, fee revenue ``-fee``."""
-    scalar = _check_minor(amount, fee)
-    return _lines([(escrow, amount), (merchant_receivable, fee - amount), (fee_revenue, -fee)], scalar)
+    return _split(escrow, merchant_receivable, fee_revenue, amount, fee)
 
 
 def escrow_refund_lines(escrow: Any, payer: Any, amount: Any) -> list[tuple[Any, Any]]:
     """:func:`escrow_refund` in minor units: escrow ``+amount``, payer ``-amount``."""
-    return _lines([(escrow, amount), (payer, -amount)], _check_minor(amount))
+    return _move(escrow, payer, amount)
 
 
 def payout_lines(merchant_receivable: Any, clearing: Any, amount: Any) -> list[tuple[Any, Any]]:
     """:func:`payout` in minor units: merchant receivable ``+amount``, clearing ``-amount``."""
-    return _lines([(merchant_receivable, amount), (clearing, -amount)], _check_minor(amount))
+    return _move(merchant_receivable, clearing, amount)
 
 
 def top_up_lines(customer_account: Any, clearing: Any, amount: Any) -> list[tuple[Any, Any]]:
     """:func:`top_up` in minor units: clearing ``+amount``, the customer's funds ``-amount``."""
-    return _lines([(clearing, amount), (customer_account, -amount)], _check_minor(amount))
+    return _move(clearing, customer_account, amount)
 
 
 # --- the rules on Money: JournalEntry objects --------------------------------------------

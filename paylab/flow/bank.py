@@ -109,7 +109,24 @@ class Bank:
         self.debits: dict[str, int] = {}      # intent id -> captured minor units
         self.holds: dict[str, int] = {}       # intent id -> authorised minor units
         self.refunds: dict[str, int] = {}     # refund id -> minor units
-        self.statement: list[dict[str, Any]] = []
+        # the statement's lines as tuples (ref, type, source, intent or None, amount, currency,
+        # time); :attr:`statement` gives them as dicts
+        self._lines: list[tuple[str, str, str, str | None, int, str, float]] = []
+        self._statement: list[dict[str, Any]] = []
+
+    @property
+    def statement(self) -> list[dict[str, Any]]:
+        """The bank's own record, one dict per debit or refund (ref, type, source, [intent,]
+        amount_minor, currency, time), oldest first."""
+        built, lines = self._statement, self._lines
+        for ref, type_, source, intent, amount, cur, when in lines[len(built):]:
+            row = {"ref": ref, "type": type_, "source": source, "amount_minor": amount, "currency": cur,
+                   "time": when}
+            if intent is not None:
+                row = {"ref": ref, "type": type_, "source": source, "intent": intent, "amount_minor": amount,
+                       "currency": cur, "time": when}
+            built.append(row)
+        return built
 
     def _spend(self, src: FundingSource, amount: int) -> None:
         if src.kind == "card":
@@ -131,8 +148,7 @@ class Bank:
             src.held -= hold
         self._spend(src, amount)
         self.debits[ref] = amount
-        self.statement.append({"ref": ref, "type": "debit", "source": src.id, "amount_minor": amount,
-                               "currency": src.currency.code, "time": when})
+        self._lines.append((ref, "debit", src.id, None, amount, src.currency.code, when))
 
     def release(self, ref: str, src: FundingSource) -> None:
         hold = self.holds.pop(ref, None)
@@ -147,5 +163,4 @@ class Bank:
         else:
             src.balance += amount
         self.refunds[ref] = amount
-        self.statement.append({"ref": ref, "type": "refund", "source": src.id, "intent": intent_ref,
-                               "amount_minor": amount, "currency": src.currency.code, "time": when})
+        self._lines.append((ref, "refund", src.id, intent_ref, amount, src.currency.code, when))

@@ -58,7 +58,7 @@ from paylab.flow.intents import (
 from paylab.flow.stepup import RISK_DEFAULTS, policy_from, risk_signals, threshold_policy
 from paylab.flow.transport import STEP2_AAD, open_payment_data, seal_payment_data
 from paylab.flow.webhooks import encrypt_notice, sign_webhook
-from paylab.money import Money
+from paylab.money import Currency, Money, currency
 
 __all__ = ["fee_minor", "risk_signals", "policy_from", "RISK_DEFAULTS",
            "Gateway", "Event", "Refund", "FundingSource", "Merchant", "Bank", "STEPS",
@@ -358,28 +358,33 @@ class Gateway:
         funding source ``method`` is given, else ``requires_payment_method``)."""
         if not isinstance(amount, Money):
             raise InvalidInput("amount", "must be Money", "create_intent takes amount=Money(...)")
+        units, cur = amount.minor_units, amount.currency
         if idempotency_key is None:
-            return self._create(merchant, amount, method, capture, escrow, metadata)
-        params = (merchant, amount.minor_units, amount.currency.code, method, capture, bool(escrow))
+            return self._create(merchant, units, cur, method, capture, escrow, metadata)
+        params = (merchant, units, cur.code, method, capture, bool(escrow))
         return self.idempotency.run(idempotency_key, "create_intent", params,
-                                    lambda: self._create(merchant, amount, method, capture, escrow, metadata))
+                                    lambda: self._create(merchant, units, cur, method, capture, escrow, metadata))
 
-    def _create(self, merchant: str, amount: Money, method: str | None, capture: str, escrow: bool,
-                metadata: dict[str, Any] | None) -> PaymentIntent:
+    def _create(self, merchant: str, units: int, cur: Currency, method: str | None, capture: str,
+                escrow: bool, metadata: dict[str, Any] | None) -> PaymentIntent:
         if merchant not in self.merchants:
             raise NotFound(f"no merchant {merchant!r}; add_merchant first", field="merchant")
-        units = amount.minor_units
         if units <= 0:
             raise InvalidInput("amount", "positive", "a payment amount must be positive")
         if capture not in ("automatic", "manual"):
             raise InvalidInput("capture", "automatic or manual", f"unknown capture method {capture!r}")
-        src = self.source(method) if method is not None else None
-        if src is not None and src.currency is not amount.currency and src.currency != amount.currency:
+        if method is None:
+            src = None
+        else:
+            src = self.bank.sources.get(method) if type(method) is str else None
+            if src is None:
+                src = self.source(method)  # raises NotFound
+        if src is not None and src.currency is not cur and src.currency != cur:
             raise InvalidInput("amount", "currency of the funding source",
-                               f"{method} pays in {src.currency.code}, not {amount.currency.code}")
+                               f"{method} pays in {src.currency.code}, not {cur.code}")
         self._n_intent += 1
         now = self.clock()
-        pi = PaymentIntent(f"pi_{self._n_intent:07d}", merchant, units, amount.currency, method,
+        pi = PaymentIntent(f"pi_{self._n_intent:07d}", merchant, units, cur, method,
                            capture, bool(escrow), REQUIRES_PAYMENT_METHOD, now,
                            src.customer if src else None, src.method_id if src else None)
         pi.history.append((now, REQUIRES_PAYMENT_METHOD))
@@ -415,13 +420,13 @@ class Gateway:
                                     lambda: self._confirm(intent_id, method))
 
     def _confirm(self, intent_id: str, method: str | None) -> PaymentIntent:
-        pi = self.intents.get(intent_id) if type(intent_id) is str else None
-        if pi is None:
-            pi = self.retrieve(intent_id, record=False)  # raises NotFound
+        return self._confirm_intent(self.retrieve(intent_id, record=False), method)
+
+    def _confirm_intent(self, pi: PaymentIntent, method: str | None) -> PaymentIntent:
         if pi.status == PROCESSING:          # recovery after a crash or a bank time-out
             return self._resume(pi)
         if method is not None and pi.status == REQUIRES_PAYMENT_METHOD:
-            self.attach(intent_id, method)
+            self.attach(pi.id, method)
         if pi.status == REQUIRES_PAYMENT_METHOD:
             raise InvalidInput("method", "required", f"{pi.id} has no payment method: pass method=")
         if pi.status != REQUIRES_CONFIRMATION:
@@ -581,15 +586,33 @@ class Gateway:
         retries after a time-out or crash gets the same payment back: never a second charge."""
         if not isinstance(amount, Money):
             raise InvalidInput("amount", "must be Money", "pay takes amount=Money(...)")
+        return self._pay(merchant, amount.minor_units, amount.currency, method, idempotency_key, capture, escrow)
+
+    def pay_minor(self, merchant: str, amount_minor: int, currency_code: str | Currency, method: str, *,
+                  idempotency_key: str | None = None, capture: str = "automatic",
+                  escrow: bool = False) -> PaymentIntent:
+        """:meth:`pay` with the amount as integer minor units and a currency (``pay_minor("shop",
+        1250, "CNY", card)`` is ``pay("shop", Money("12.50", "CNY"), card)``): for engines that
+        already hold integer amounts, checked here once instead of building Money per payment."""
+        if type(amount_minor) is not int:
+            if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
+                raise InvalidInput("amount", "int minor units",
+                                   f"amount_minor must be an int, not {type(amount_minor).__name__}")
+            amount_minor = int(amount_minor)
+        cur = currency_code if isinstance(currency_code, Currency) else currency(currency_code)
+        return self._pay(merchant, amount_minor, cur, method, idempotency_key, capture, escrow)
+
+    def _pay(self, merchant: str, units: int, cur: Currency, method: str, idempotency_key: str | None,
+             capture: str, escrow: bool) -> PaymentIntent:
         if idempotency_key is None:
-            return self._confirm(self._create(merchant, amount, method, capture, escrow, None).id, None)
-        params = (merchant, amount.minor_units, amount.currency.code, method, capture, bool(escrow))
+            return self._confirm_intent(self._create(merchant, units, cur, method, capture, escrow, None), None)
+        params = (merchant, units, cur.code, method, capture, bool(escrow))
         rec = self.idempotency.begin(idempotency_key, "pay", params)
         if rec.done:
             return self.intents[rec.result]
         if rec.result is None:  # recovery point: the intent exists from here on
             try:
-                rec.result = self._create(merchant, amount, method, capture, escrow, None).id
+                rec.result = self._create(merchant, units, cur, method, capture, escrow, None).id
             except PaylabError:
                 self.idempotency._records.pop(idempotency_key, None)
                 raise
