@@ -441,3 +441,135 @@ def test_post_columns_index_checks_and_rollback(books):
         books.post_columns(memo=["x"], ref=[None], at=[None], line_entry=np.array([0, 0]),
                            line_account=names, line_amount=np.array([1, -1]), also=fail)
     assert books.entry_count() == 0 and books.balance("cash") == cny("0")
+
+
+# --- post_lines: the single-entry integer fast path -------------------------------------------
+def test_post_lines_writes_one_entry(books):
+    eid = books.post_lines([("cash", 1250), ("sales", -1250)], memo="sale", ref="o1", at=7.0)
+    assert eid == 1 and books.entry_count() == 1
+    assert books.balance("cash") == cny("12.50") and books.balance("sales") == cny("-12.50")
+    row = books.entries(ref="o1")
+    assert row["memo"].tolist() == ["sale", "sale"] and row["at"].tolist() == [7.0, 7.0]
+    assert row["account"].tolist() == ["cash", "sales"]
+    assert books.post_lines([("cash", 1), ("payable", -1)]) == 2  # ids continue; no SELECT MAX(id)
+    assert books.entries(ref=None)["at"].isna().sum() == 2  # undated without a clock
+    multi = books.post_lines([("cash", 5), ("sales", -5), ("usd_cash", 7), ("usd_payable", -7)])
+    assert multi == 3 and books.balance("usd_cash") == Money("0.07", "USD")
+    books.check_invariants()
+
+
+def test_post_lines_dates_entries_with_the_clock():
+    led = Ledger(clock=FixedClock(123.0))
+    led.open_account("a", "asset", "CNY")
+    led.open_account("b", "liability", "CNY")
+    led.post_lines([("a", 1), ("b", -1)], memo="m")
+    assert led.entries()["at"].tolist() == [123.0, 123.0]
+
+
+def test_post_lines_many_lines_use_executemany(books):
+    lines = [("cash", 1)] * 100 + [("sales", -100)]
+    eid = books.post_lines(lines, memo="many")
+    assert eid == 1 and (books.entries()["entry"] == eid).sum() == 101
+    assert books.balance("cash") == cny("1.00")
+    books.check_invariants()
+
+
+@pytest.mark.parametrize("lines, error, field", [
+    ([("cash", 100), ("sales", -99)], LedgerError, "postings"),              # unbalanced
+    ([("cash", 100)], LedgerError, "postings"),                              # one line
+    ([], LedgerError, "postings"),                                           # no line
+    ([("cash", 1), ("ghost", -1)], LedgerError, "account"),                  # not open
+    ([("cash", 1.0), ("sales", -1)], InvalidInput, "amount"),               # a float
+    ([("cash", True), ("sales", -1)], InvalidInput, "amount"),              # a bool
+    ([("cash", 0), ("sales", 0)], InvalidInput, "amount"),                  # a zero line
+    ([("cash", 5), ("usd_cash", -5)], LedgerError, "postings"),              # mixed currencies
+    ([("cash", 5), ("sales", -5), ("usd_cash", 3), ("usd_payable", -2)], LedgerError, "postings"),
+    ([("cash",), ("sales", -1)], InvalidInput, "lines"),                     # not a pair
+    (5, InvalidInput, "lines"),                                              # not a sequence
+    ([(["cash"], 1), ("sales", -1)], LedgerError, "account"),               # unhashable name
+])
+def test_post_lines_refuses_and_writes_nothing(books, lines, error, field):
+    with pytest.raises(error) as e:
+        books.post_lines(lines, memo="x")
+    assert e.value.field == field
+    assert books.entry_count() == 0 and not books._db.in_transaction
+
+
+@pytest.mark.parametrize("kw, field", [({"memo": 1}, "memo"), ({"ref": 2}, "ref"), ({"at": "noon"}, "at"),
+                                       ({"at": float("nan")}, "at"), ({"at": True}, "at")])
+def test_post_lines_checks_memo_ref_at(books, kw, field):
+    with pytest.raises(InvalidInput) as e:
+        books.post_lines([("cash", 1), ("sales", -1)], **kw)
+    assert e.value.field == field
+    assert books.entry_count() == 0
+    assert books.post_lines([("cash", 1), ("sales", -1)], at=5) == 1  # an int time is fine
+
+
+def test_post_lines_is_atomic_when_sqlite_fails(books):
+    books._db.execute("CREATE TRIGGER no_big BEFORE INSERT ON postings WHEN NEW.amount > 1000 "
+                      "BEGIN SELECT RAISE(ABORT, 'too big'); END")
+    with pytest.raises(LedgerError) as e:
+        books.post_lines([("sales", -5000), ("cash", 5000)], memo="big", ref="r")
+    assert e.value.field == "entry"
+    assert books.entry_count() == 0 and not books._db.in_transaction  # the entry row was rolled back
+    books.post_lines([("cash", 10), ("sales", -10)])
+    books.check_invariants()
+
+
+def test_post_lines_refuses_inside_an_open_write(books):
+    books._db.execute("BEGIN")
+    with pytest.raises(LedgerError) as e:
+        books.post_lines([("cash", 1), ("sales", -1)])
+    assert e.value.rule == "one transaction at a time"
+    books._db.execute("ROLLBACK")
+
+
+@given(st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES), st.integers(1, 10**12)),
+                min_size=1, max_size=5).filter(lambda moves: all(d != c for d, c, _ in moves)))
+def test_post_lines_books_what_post_books(moves):
+    """Same lines through post(JournalEntry) and post_lines: same rows, same balances."""
+    lines = [x for d, c, u in moves for x in ((d, u), (c, -u))]
+    a, b = _fresh(), _fresh()
+    a.post(JournalEntry(tuple(Posting(n, Money.from_minor(u, "CNY")) for n, u in lines), memo="m", ref="r", at=1.0))
+    b.post_lines(lines, memo="m", ref="r", at=1.0)
+    cols = ["entry", "at", "ref", "memo", "account", "amount"]
+    assert a.entries()[cols].equals(b.entries()[cols])
+    assert a.balances_minor() == b.balances_minor()
+
+
+_CHILD_LINES = textwrap.dedent("""
+    import os, sys
+    sys.path.insert(0, {root!r})
+    from paylab.ledger import Ledger
+    led = Ledger({path!r})
+    led.open_account("cash", "asset", "CNY")
+    led.open_account("sales", "revenue", "CNY")
+
+    class Dying:  # dies between the entry row and its posting lines of the 500th entry
+        def __init__(self, cursor):
+            self.cursor, self.n = cursor, 0
+        @property
+        def lastrowid(self):
+            return self.cursor.lastrowid
+        def execute(self, sql, *args):
+            if sql.startswith("INSERT INTO postings"):
+                self.n += 1
+                if self.n == 500:
+                    os._exit(3)
+            return self.cursor.execute(sql, *args)
+    led._cursor = Dying(led._cursor)
+    for i in range(1000):
+        led.post_lines([("cash", 2), ("sales", -2)], memo="sale", ref=f"o{{i}}")
+""")
+
+
+def test_crash_inside_post_lines_leaves_whole_entries_only(tmp_path):
+    path = str(tmp_path / "crash-lines.db")
+    out = subprocess.run([sys.executable, "-c", _CHILD_LINES.format(root=ROOT, path=path)],
+                         capture_output=True, timeout=60)
+    assert out.returncode == 3, out.stderr
+    led = Ledger(path)
+    assert led.entry_count() == 499  # the half-written 500th entry is gone, not half there
+    assert led.balance("cash") == cny("9.98")
+    led.check_invariants()
+    led.close()

@@ -169,3 +169,71 @@ def test_every_rule_is_balanced_and_conserves_money(evs):
     # the books' identity: assets = liabilities + revenue (credit balances are negative)
     assert bal[a.clearing] == -(bal[a.customer] + bal[a.merchant] + bal[a.escrow] + bal[a.fees])
     led.check_invariants()
+
+
+# --- the integer rules (what the gateway and the batch engine book) ------------------------------
+def test_integer_rules_lines():
+    assert P.capture_lines("p", "m", "f", 1000, 6) == [("p", 1000), ("m", -994), ("f", -6)]
+    assert P.capture_lines("p", "m", "f", 1000, 0) == [("p", 1000), ("m", -1000)]       # no fee line
+    assert P.capture_lines("p", "m", "f", 10, 10) == [("p", 10), ("f", -10)]            # no merchant line
+    assert P.capture_lines("p", "m", "f", 10, 25) == [("p", 10), ("m", 15), ("f", -25)]  # minimum fee > amount
+    assert P.refund_lines("m", "p", 40) == [("m", 40), ("p", -40)]
+    assert P.escrow_hold_lines("p", "e", 300) == [("p", 300), ("e", -300)]
+    assert P.escrow_release_lines("e", "m", "f", 300, 2) == [("e", 300), ("m", -298), ("f", -2)]
+    assert P.escrow_refund_lines("e", "p", 50) == [("e", 50), ("p", -50)]
+    assert P.payout_lines("m", "c", 70) == [("m", 70), ("c", -70)]
+    assert P.top_up_lines("cust", "c", 90) == [("c", 90), ("cust", -90)]
+
+
+@pytest.mark.parametrize("call, field", [
+    (lambda: P.capture_lines("p", "m", "f", 0, 0), "amount"),
+    (lambda: P.capture_lines("p", "m", "f", 10, -1), "fee"),
+    (lambda: P.refund_lines("m", "p", -5), "amount"),
+    (lambda: P.top_up_lines("c", "k", 1.5), "amount"),
+    (lambda: P.payout_lines("m", "c", True), "amount"),
+    (lambda: P.capture_lines("p", "m", "f", 10, 0.5), "fee"),
+    (lambda: P.capture_lines("p", "m", "f", [10, 0], [1, 0]), "amount"),
+    (lambda: P.capture_lines("p", "m", "f", [10, 20], [1, -1]), "fee"),
+    (lambda: P.escrow_hold_lines("p", "e", [1.0, 2.0]), "amount"),
+])
+def test_integer_rules_refuse_bad_amounts(call, field):
+    with pytest.raises(InvalidInput) as e:
+        call()
+    assert e.value.field == field
+
+
+def test_integer_rules_work_on_columns():
+    import numpy as np
+
+    a, f = np.array([1000, 10, 50]), np.array([6, 10, 0])
+    lines = P.capture_lines(np.array([0, 1, 0]), np.array([5, 5, 6]), 9, a, f)
+    assert [acc.tolist() if hasattr(acc, "tolist") else acc for acc, _ in lines] == [[0, 1, 0], [5, 5, 6], 9]
+    assert [amt.tolist() for _, amt in lines] == [[1000, 10, 50], [-994, 0, -50], [-6, -10, 0]]  # zeros kept
+    assert sum(amt for _, amt in lines).tolist() == [0, 0, 0]
+
+
+@given(st.integers(1, 10**12), st.integers(0, 10**12), st.sampled_from(P.FUNDING))
+def test_money_rules_are_the_integer_rules(amount, fee, funding):
+    """Every Money rule books exactly its integer rule's lines (same accounts, order, amounts)."""
+    fee = min(fee, amount)
+    acc = P.accounts_for("shop", "alice", "CNY")
+    a, f = Money.from_minor(amount, "CNY"), Money.from_minor(fee, "CNY")
+    payer = acc.payer(funding)
+
+    def minor(entry):
+        return [(p.account, p.amount.minor_units) for p in entry.postings]
+
+    assert minor(P.capture(acc.customer, acc.clearing, acc.merchant, acc.fees, a, f, funding=funding)) == \
+        P.capture_lines(payer, acc.merchant, acc.fees, amount, fee)
+    assert minor(P.refund(acc.customer, acc.clearing, acc.merchant, a, funding=funding)) == \
+        P.refund_lines(acc.merchant, payer, amount)
+    assert minor(P.escrow_hold(acc.customer, acc.clearing, acc.escrow, a, funding=funding)) == \
+        P.escrow_hold_lines(payer, acc.escrow, amount)
+    assert minor(P.escrow_release(acc.escrow, acc.merchant, acc.fees, a, f)) == \
+        P.escrow_release_lines(acc.escrow, acc.merchant, acc.fees, amount, fee)
+    assert minor(P.escrow_refund(acc.escrow, acc.customer, acc.clearing, a, funding=funding)) == \
+        P.escrow_refund_lines(acc.escrow, payer, amount)
+    assert minor(P.payout(acc.merchant, acc.clearing, a)) == P.payout_lines(acc.merchant, acc.clearing, amount)
+    assert minor(P.top_up(acc.customer, acc.clearing, a)) == P.top_up_lines(acc.customer, acc.clearing, amount)
+    # and every line set balances
+    assert sum(u for _, u in P.capture_lines(payer, acc.merchant, acc.fees, amount, fee)) == 0
