@@ -174,11 +174,13 @@ class Gateway:
         self.customers: dict[str, str] = {}
         self.intents: dict[str, PaymentIntent] = {}
         self.refunds: dict[str, Refund] = {}
-        # the event log: one plain tuple per event (seq, type, intent, step, src, dst, created,
-        # data), turned into Event objects only when asked (events, trace, list_events)
-        self._log: list[tuple[int, str, str, int, str, str, float, dict[str, Any]]] = []
+        # the event log: one flat tuple per event (seq, type, intent, step, src, dst, created,
+        # data items or None, position of the intent's previous event or -1), turned into Event
+        # objects only when asked (events, trace, list_events). Flat tuples of plain values
+        # drop out of the garbage collector's sight, so a long run does not slow it down.
+        self._log: list[tuple] = []
         self._events: list[Event] = []
-        self._by_intent: dict[str, list[int]] = {}  # intent id -> positions in the log
+        self._last: dict[str, int] = {}  # intent id -> position of its latest event in the log
         self.outbox: list[tuple[str, str, bytes]] = []  # (event id, merchant, payload) not yet delivered
         self.deliveries = 0
         self._spent: dict[tuple[str, int], int] = {}
@@ -254,15 +256,11 @@ class Gateway:
         if not self.record_events:
             return None
         self._seq = seq = self._seq + 1
-        log = self._log
-        pos = len(log)
-        rec = (seq, type_, intent.id, step, src, dst, self.clock(), data)
+        log, last, iid = self._log, self._last, intent.id
+        rec = (seq, type_, iid, step, src, dst, self.clock(), tuple(data.items()) if data else None,
+               last.get(iid, -1))
+        last[iid] = len(log)
         log.append(rec)
-        at = self._by_intent.get(intent.id)
-        if at is None:
-            self._by_intent[intent.id] = [pos]
-        else:
-            at.append(pos)
         return rec
 
     @property
@@ -270,9 +268,20 @@ class Gateway:
         """Every recorded event, oldest first (built from the log as it grows)."""
         built, log = self._events, self._log
         if len(built) < len(log):
-            built.extend(Event(seq, f"evt_{seq:07d}", type_, intent, step, src, dst, created, data)
-                         for seq, type_, intent, step, src, dst, created, data in log[len(built):])
+            built.extend(Event(seq, f"evt_{seq:07d}", type_, intent, step, src, dst, created,
+                               dict(items) if items else {})
+                         for seq, type_, intent, step, src, dst, created, items, _ in log[len(built):])
         return built
+
+    def _positions(self, intent_id: str) -> list[int]:
+        """Where one intent's events sit in the log, oldest first (following the chain back)."""
+        out, log = [], self._log
+        pos = self._last.get(intent_id, -1)
+        while pos >= 0:
+            out.append(pos)
+            pos = log[pos][8]
+        out.reverse()
+        return out
 
     def _notify(self, intent: PaymentIntent, type_: str, step: int = 5) -> None:
         """Step 5 (or 6): a signed notice to the merchant's endpoint, through the faults."""
@@ -723,7 +732,7 @@ class Gateway:
         if intent_id is not None and intent_id not in self.intents:
             raise NotFound(f"no payment intent {intent_id!r}", field="intent_id")
         built = self.events
-        evs = built if intent_id is None else [built[i] for i in self._by_intent.get(intent_id, ())]
+        evs = built if intent_id is None else [built[i] for i in self._positions(intent_id)]
         return [e for e in evs if type is None or e.type == type]
 
     def trace(self, intent_id: str) -> list[Event]:
