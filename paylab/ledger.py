@@ -76,11 +76,15 @@ CREATE TABLE IF NOT EXISTS postings (
     account_id INTEGER NOT NULL REFERENCES accounts(id),
     amount INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS postings_account ON postings(account_id);
 CREATE INDEX IF NOT EXISTS postings_entry ON postings(entry_id);
 CREATE INDEX IF NOT EXISTS entries_ref ON entries(ref);
 """
 
+
+#: The index behind per-account reads (balance, entries by account). A file ledger has it
+#: from the start; an in-memory ledger builds it in one pass on the first read that needs it,
+#: so a burst of writes does not maintain it row by row (the answers are the same either way).
+_ACCOUNT_INDEX = "CREATE INDEX IF NOT EXISTS postings_account ON postings(account_id)"
 
 #: Lines per entry written with one multi-row ``INSERT`` (larger entries use ``executemany``).
 _MAX_VALUES_ROWS = 64
@@ -199,6 +203,9 @@ class Ledger:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._account_index = self.path != ":memory:"
+        if self._account_index:
+            self._db.execute(_ACCOUNT_INDEX)
         self._accounts: dict[str, tuple[int, str, Currency]] = {}
         self._ids: dict[str, tuple[int, str]] = {}  # name -> (id, currency code), for post_lines
         self._cursor = self._db.cursor()
@@ -277,10 +284,17 @@ class Ledger:
                 self._remember(n, aid, t, fresh[n][1])
         return list(fresh)
 
+    def _index_accounts(self) -> None:
+        """Build the per-account index if this in-memory ledger has not needed it yet."""
+        if not self._account_index:
+            self._db.execute(_ACCOUNT_INDEX)
+            self._account_index = True
+
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Run a read-only ``SELECT`` on the ledger's database (for reports and tests)."""
         if not isinstance(sql, str) or not sql.lstrip().upper().startswith("SELECT"):
             raise InvalidInput("sql", "a SELECT statement", "query() only reads: pass a SELECT")
+        self._index_accounts()
         try:
             return self._db.execute(sql, tuple(params)).fetchall()
         except sqlite3.Error as exc:
@@ -610,6 +624,7 @@ class Ledger:
         """
         typ, cur = self.account(account)
         aid = self._accounts[account][0]
+        self._index_accounts()
         if at is None:
             (units,) = self._db.execute("SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account_id = ?",
                                         (aid,)).fetchone()
@@ -651,6 +666,7 @@ class Ledger:
         where, args = [], []
         if account is not None:
             self.account(account)
+            self._index_accounts()
             where.append("e.id IN (SELECT entry_id FROM postings WHERE account_id = ?)")
             args.append(self._accounts[account][0])
         if ref is not None:

@@ -573,3 +573,24 @@ def test_crash_inside_post_lines_leaves_whole_entries_only(tmp_path):
     assert led.balance("cash") == cny("9.98")
     led.check_invariants()
     led.close()
+
+
+def _indexes(led: Ledger) -> set[str]:
+    return {r[0] for r in led._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_memory_ledger_builds_the_account_index_when_first_needed(books, tmp_path):
+    for i in range(50):
+        books.post_lines([("cash", i + 1), ("sales", -(i + 1))], ref=f"r{i}")
+    assert "postings_account" not in _indexes(books)        # writes did not maintain it
+    assert books.balance("cash") == Money.from_minor(1275, "CNY")
+    assert "postings_account" in _indexes(books)            # the first per-account read built it
+    books.post_lines([("cash", 5), ("payable", -5)])
+    assert books.balance("cash") == Money.from_minor(1280, "CNY")  # and it is kept up to date after
+    assert len(books.entries(account="payable")) == 2
+    fresh = Ledger()
+    fresh.open_account("cash", "asset", "CNY")
+    fresh.query("SELECT 1")
+    assert "postings_account" in _indexes(fresh)
+    with Ledger(tmp_path / "f.db") as led:                  # a file ledger has it from the start
+        assert "postings_account" in _indexes(led)
