@@ -494,7 +494,8 @@ def read_details(ledger: Ledger, batch_ref: str = "batch") -> pd.DataFrame:
 def run_gateway(gateway, scenario: Scenario) -> pd.DataFrame:
     """Drive an object-level ``paylab.flow.Gateway`` through the same scenario, one payment at a
     time (its clock is set to each payment's time; amounts go in as integer minor units through
-    ``Gateway.pay_minor``), and return the outcomes as :func:`decide` does. The gateway's clock must have a ``set(seconds)`` method (``FixedClock``)."""
+    ``Gateway.pay_minor``), and return the outcomes as :func:`decide` does. The gateway's clock
+    must have a ``set(seconds)`` method (``FixedClock``)."""
     cur = currency(scenario.currency)
     gateway.clock.set(scenario.start)
     for m in scenario.merchants:

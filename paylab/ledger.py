@@ -183,7 +183,10 @@ class Ledger:
 
     ``clock`` (a zero-argument callable returning epoch seconds) dates entries
     that arrive without ``at``; without a clock such entries stay undated.
-    ``durable=True`` flushes a file ledger to disk on every commit.
+    ``durable=True`` flushes a file ledger to disk on every commit. An in-memory
+    ledger builds its per-account index on the first read that needs it
+    (:meth:`balance`, :meth:`entries` by account, :meth:`query`) rather than
+    row by row during a burst of writes; a file ledger keeps it from the start.
     """
 
     def __init__(self, path: str | Path = ":memory:", *, clock: Callable[[], float] | None = None,
