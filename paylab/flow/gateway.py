@@ -175,9 +175,10 @@ class Gateway:
         self.intents: dict[str, PaymentIntent] = {}
         self.refunds: dict[str, Refund] = {}
         # the event log: one flat tuple per event (seq, type, intent, step, src, dst, created,
-        # data items or None, position of the intent's previous event or -1), turned into Event
-        # objects only when asked (events, trace, list_events). Flat tuples of plain values
-        # drop out of the garbage collector's sight, so a long run does not slow it down.
+        # position of the intent's previous event or -1, then the data as key, value, key, ...),
+        # turned into Event objects only when asked (events, trace, list_events). A flat tuple
+        # of plain values drops out of the garbage collector's sight at its first pass (a
+        # nested one would linger), so a long run does not slow the collector down.
         self._log: list[tuple] = []
         self._events: list[Event] = []
         self._last: dict[str, int] = {}  # intent id -> position of its latest event in the log
@@ -257,8 +258,13 @@ class Gateway:
             return None
         self._seq = seq = self._seq + 1
         log, last, iid = self._log, self._last, intent.id
-        rec = (seq, type_, iid, step, src, dst, self.clock(), tuple(data.items()) if data else None,
-               last.get(iid, -1))
+        if data:
+            flat: list[Any] = []
+            for item in data.items():
+                flat += item
+            rec = (seq, type_, iid, step, src, dst, self.clock(), last.get(iid, -1), *flat)
+        else:
+            rec = (seq, type_, iid, step, src, dst, self.clock(), last.get(iid, -1))
         last[iid] = len(log)
         log.append(rec)
         return rec
@@ -268,9 +274,9 @@ class Gateway:
         """Every recorded event, oldest first (built from the log as it grows)."""
         built, log = self._events, self._log
         if len(built) < len(log):
-            built.extend(Event(seq, f"evt_{seq:07d}", type_, intent, step, src, dst, created,
-                               dict(items) if items else {})
-                         for seq, type_, intent, step, src, dst, created, items, _ in log[len(built):])
+            built.extend(Event(r[0], f"evt_{r[0]:07d}", r[1], r[2], r[3], r[4], r[5], r[6],
+                               dict(zip(r[8::2], r[9::2], strict=True)))
+                         for r in log[len(built):])
         return built
 
     def _positions(self, intent_id: str) -> list[int]:
@@ -279,7 +285,7 @@ class Gateway:
         pos = self._last.get(intent_id, -1)
         while pos >= 0:
             out.append(pos)
-            pos = log[pos][8]
+            pos = log[pos][7]
         out.reverse()
         return out
 
