@@ -195,8 +195,8 @@ def _fee(amount: Money, fee: Money) -> Money:
     if fee.currency != amount.currency:
         raise CurrencyMismatch("fee", "same currency as amount",
                                f"fee is in {fee.currency.code}, the amount in {amount.currency.code}")
-    if fee.amount < 0 or fee > amount:
-        raise InvalidInput("fee", "0 <= fee <= amount", f"fee {fee} must be between 0 and {amount}")
+    if fee.amount < 0:
+        raise InvalidInput("fee", "fee >= 0", f"fee {fee} must not be negative")
     return fee
 
 
@@ -214,7 +214,7 @@ def _entry(lines: list[tuple[str, int]], cur: Any, memo: str, ref: str | None, a
 # Money rules below build their entries from these, so every engine books the same lines.
 # A fee may exceed the amount here (a minimum fee on a tiny payment): the merchant's line then
 # turns into a debit, i.e. the merchant owes the platform the difference, which is how the
-# gateway and the batch engine book it. The Money rules are stricter (0 <= fee <= amount).
+# gateway and the batch engine book it; the Money rules below book it the same way.
 
 def _check_minor(amount: Any, fee: Any = None) -> bool:
     """Check minor-unit amounts (> 0) and fees (>= 0); True for scalars."""

@@ -258,3 +258,23 @@ def test_demo_checkout_and_widget():
     assert "insufficient_funds" in text and "synthetic" in text.lower()
     box = checkout_playground()
     assert "succeeded" in box.children[-1].value
+
+
+def test_minimum_fee_above_a_tiny_payment_books_the_same_in_both_modes():
+    from paylab.clock import FixedClock
+    from paylab.flow import Gateway
+    from paylab.ledger import Ledger
+    from paylab.money import Money
+
+    books = []
+    for fast in (True, False):
+        gw = Gateway(Ledger(), FixedClock(), fast_books=fast)
+        gw.add_merchant("m")
+        gw.add_customer("c")
+        src = gw.add_funding_source("c", "bank_account", balance=Money("100.00", "CNY"))
+        intent = gw.pay("m", Money("0.05", "CNY"), src)  # online banking: minimum fee CNY 0.10
+        assert intent.status == "succeeded" and intent.fee_minor == 10
+        gw.ledger.check_invariants()
+        books.append(gw.ledger.balances_minor())
+    assert books[0] == books[1]
+    assert books[0]["merchant:m:receivable:CNY"] == 5  # the merchant owes the platform CNY 0.05
