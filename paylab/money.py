@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cached_property
 
 from paylab.errors import CurrencyMismatch, InvalidInput
 
@@ -33,7 +34,7 @@ class Currency:
     exponent: int
     name: str
 
-    @property
+    @cached_property
     def quantum(self) -> Decimal:
         """The smallest amount, e.g. ``Decimal('0.01')`` for CNY."""
         return Decimal(1).scaleb(-self.exponent)
@@ -138,8 +139,12 @@ class Money:
         if isinstance(units, bool) or not isinstance(units, int):
             raise InvalidInput("units", "must be an int",
                                f"minor units must be an int, not {type(units).__name__}")
-        cur = currency(currency_code)
-        return cls(Decimal(units).scaleb(-cur.exponent), cur)
+        cur = currency_code if isinstance(currency_code, Currency) else currency(currency_code)
+        # integer minor units are exact by construction: skip the checks of __init__
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", Decimal(units).scaleb(-cur.exponent).quantize(cur.quantum))
+        object.__setattr__(money, "currency", cur)
+        return money
 
     @classmethod
     def zero(cls, currency_code: str | Currency) -> Money:
