@@ -114,6 +114,12 @@ class LedgerError(PaylabError):
     default_code = "ledger_error"
 
 
+class SimulatedFault(PaylabError):
+    """A fault injected for teaching (``code``: bank_timeout, crash): the outcome is unknown."""
+
+    default_code = "simulated_fault"
+
+
 class NotFound(PaylabError, KeyError):
     """An object (intent, account, question …) with that id does not exist."""
 
@@ -136,14 +142,7 @@ __all__ = [
     "AuthError",
     "RateLimited",
     "LedgerError",
+    "SimulatedFault",
     "NotFound",
 ]
 
-
-class SimulatedFault(PaylabError):
-    """A fault injected for teaching (``code``: bank_timeout, crash): the outcome is unknown."""
-
-    default_code = "simulated_fault"
-
-
-__all__.append("SimulatedFault")
