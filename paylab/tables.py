@@ -1,0 +1,88 @@
+"""Tables a student reads: a caption saying what they show, real header cells, readable values.
+
+Every table a chapter displays goes through :func:`table`, so the site gets a ``<caption>``
+and no empty ``<th>`` (an unnamed index becomes a named column), and nbval compares plain text.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from decimal import Decimal
+from numbers import Integral, Real
+
+import pandas as pd
+
+from paylab.errors import InvalidInput
+from paylab.money import Money
+
+__all__ = ["Table", "table", "readable"]
+
+#: Most rows a displayed table may have: a page, not a data dump.
+MAX_ROWS = 500
+
+
+def readable(value: object) -> str:
+    """One cell as a student reads it: money as ``CNY 1,234.56``, numbers without numpy reprs."""
+    if isinstance(value, Money):
+        return str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Integral):
+        return f"{int(value):,}"
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    if isinstance(value, Real):
+        v = float(value)
+        if v != v:
+            return "—"
+        return f"{v:,.4g}" if abs(v) < 1e6 else f"{v:,.0f}"
+    if value is None:
+        return "—"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A captioned table: HTML with ``<caption>`` and named headers on the site, aligned text in nbval."""
+
+    frame: pd.DataFrame
+    caption: str
+
+    def _cells(self) -> pd.DataFrame:
+        return self.frame.map(readable)
+
+    def _repr_html_(self) -> str:
+        cells = self._cells()
+        head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in cells.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
+                       for row in cells.itertuples(index=False))
+        return (f'<table class="dataframe paylab-table"><caption>{html.escape(self.caption)}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+    def __repr__(self) -> str:
+        return f"{self.caption}\n{self._cells().to_string(index=False)}"
+
+
+def table(frame: pd.DataFrame, caption: str, *, index: str | None = None) -> Table:
+    """Wrap ``frame`` for display with ``caption``; a meaningful index becomes a column named ``index``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidInput("frame", "a pandas DataFrame", f"frame must be a DataFrame, not {type(frame).__name__}")
+    if not isinstance(caption, str) or not caption.strip():
+        raise InvalidInput("caption", "a non-empty string", "say what the table shows (and if its data are synthetic)")
+    if len(frame) > MAX_ROWS:
+        raise InvalidInput("frame", f"at most {MAX_ROWS} rows", f"{len(frame)} rows is a data dump; show .head()")
+    out = frame.copy()
+    if index is not None or not isinstance(out.index, pd.RangeIndex):
+        name = index or out.index.name
+        if not name:
+            raise InvalidInput("index", "a name for the index column",
+                               "the index carries labels: name it with index=... (a header cell may not be empty)")
+        out = out.rename_axis(name).reset_index()
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = [" · ".join(str(p) for p in c if str(p)) for c in out.columns]
+    blank = [c for c in out.columns if not str(c).strip()]
+    if blank:
+        raise InvalidInput("frame", "named columns", "every column needs a header")
+    out.columns = [str(c) for c in out.columns]
+    return Table(out.reset_index(drop=True), caption)
