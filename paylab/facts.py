@@ -72,21 +72,26 @@ MILESTONES: tuple[Milestone, ...] = (
 
 @dataclass(frozen=True)
 class UserCount:
-    """Online-payment users in China at a date, in millions, with its CNNIC report key."""
+    """Online-payment users in China at a date, in millions, with the CNNIC report and its key.
+
+    ``share_of_internet_users`` is kept only where a source was seen that prints it; ``None``
+    means no such source was found, and no table prints a placeholder for it.
+    """
 
     date: str
     millions: int
     share_of_internet_users: str | None
     source: str
+    report: str = ""
 
 
 ONLINE_PAYMENT_USERS: tuple[UserCount, ...] = (
-    UserCount("2015-12", 416, "60.5%", "cnnic2016"),
-    UserCount("2017-12", 531, "68.8%", "cnnic2018"),
-    UserCount("2020-03", 768, "85.0%", "cnnic2020"),
-    UserCount("2020-06", 805, "85.7%", "xinhua2020cnnic"),
-    UserCount("2021-06", 872, "86.3%", "cnnic2021"),
-    UserCount("2023-12", 954, None, "cnnic2024"),
+    UserCount("2015-12", 416, "60.5%", "cnnic2016", "37th"),
+    UserCount("2017-12", 531, "68.8%", "cnnic2018", "41st"),
+    UserCount("2020-03", 768, "85.0%", "cnnic2020", "45th"),
+    UserCount("2020-06", 805, "85.7%", "xinhua2020cnnic", "46th"),
+    UserCount("2021-06", 872, "86.3%", "cnnic2021", "48th"),
+    UserCount("2023-12", 954, None, "cnnic2024", "53rd"),
 )
 
 
@@ -96,8 +101,15 @@ def milestones_frame() -> pd.DataFrame:
                           "source": m.source} for m in MILESTONES])
 
 
-def users_frame() -> pd.DataFrame:
-    """CNNIC online-payment user counts as a table."""
-    return pd.DataFrame([{"date": u.date, "users (millions)": u.millions,
-                          "share of internet users": u.share_of_internet_users or "not confirmed",
-                          "source": u.source} for u in ONLINE_PAYMENT_USERS])
+def users_frame(*, with_share: bool = False) -> pd.DataFrame:
+    """CNNIC online-payment user counts as a table, one row per report, with its bibliography key.
+
+    ``with_share=True`` adds the share of internet users and keeps only the rows whose share a
+    source prints, so that no cell says "not confirmed".
+    """
+    rows = [u for u in ONLINE_PAYMENT_USERS if u.share_of_internet_users or not with_share]
+    frame = pd.DataFrame([{"date": u.date, "CNNIC report": u.report,
+                           "online-payment users (millions)": u.millions,
+                           "share of internet users": u.share_of_internet_users, "source": u.source}
+                          for u in rows])
+    return frame if with_share else frame.drop(columns="share of internet users")

@@ -45,3 +45,11 @@ def test_overview_plots_build():
             O.cash_curves(Money("100", "CNY"), 5, ["qr_code"]), O.qr_image("HELLO")]
     for fig in figs:
         assert fig.axes and (fig.axes[0].get_title() or fig._suptitle is not None)
+
+
+def test_user_counts_print_no_placeholder_for_an_unconfirmed_share():
+    counts, shares = users_frame(), users_frame(with_share=True)
+    assert len(counts) == len(ONLINE_PAYMENT_USERS) and "share of internet users" not in counts.columns
+    assert len(shares) == sum(u.share_of_internet_users is not None for u in ONLINE_PAYMENT_USERS)
+    assert shares["share of internet users"].str.fullmatch(r"\d+\.\d%").all()
+    assert all(u.report for u in ONLINE_PAYMENT_USERS)
