@@ -18,7 +18,8 @@ import pandas as pd
 
 from paylab.errors import InvalidInput
 
-__all__ = ["Item", "ITEMS", "Scorecard", "checklist", "score", "FICTIONAL_COMPANIES", "compare_companies"]
+__all__ = ["Item", "ITEMS", "Scorecard", "checklist", "score", "breakdown", "FICTIONAL_COMPANIES",
+           "compare_companies"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,22 @@ def score(answers: Mapping[str, bool | float]) -> Scorecard:
     gaps_frame = gaps_frame.sort_values(["points missed", "weight"], ascending=False, kind="stable").set_index("id")
     return Scorecard(round(100 * points / max_points, 1), round(points, 4), max_points, gaps_frame,
                      tuple(i.id for i in ITEMS if i.id not in answers))
+
+
+def breakdown(answers: Mapping[str, bool | float]) -> pd.DataFrame:
+    """Item by item, how :func:`score` adds up: weight w, share done d, points w·d (and the total row).
+
+    The score is 100 · Σ w·d / Σ w; this table shows each term, so a reader can check it by hand.
+    """
+    card = score(answers)  # validates the answers
+    rows = []
+    for i in ITEMS:
+        done = _answer(i.id, answers[i.id]) if i.id in answers else 0.0
+        rows.append({"id": i.id, "area": i.area, "weight w": i.weight, "done d": done,
+                     "points w·d": i.weight * done})
+    rows.append({"id": "total", "area": "", "weight w": card.max_points, "done d": None,
+                 "points w·d": card.points})
+    return pd.DataFrame(rows).set_index("id")
 
 
 #: Two fictional companies for chapter 7 (invented answers, for practice only).

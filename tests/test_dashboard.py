@@ -124,12 +124,61 @@ def test_coverage_and_mix():
     profile = db.EXAMPLE_PROFILES["tea"]
     cov = db.market_coverage(["card_cross_border"], profile)
     assert cov["cross_border"] == pytest.approx(0.70 + 0.6 * 0.30)
-    assert cov["domestic"] == pytest.approx(0.05 + 0.6 * 0.95)
+    # buyers at home pay cards as domestic bank-card / quick-pay payments, not at the cross-border rate
+    assert cov["domestic"] == 0.0
+    home = db.market_coverage([pm.card_method("CNY")], profile)
+    assert home["domestic"] == pytest.approx(0.05 + 0.6 * 0.95) and home["cross_border"] == 0.0
     mix = db.method_mix(["platform_balance", "card_cross_border"], profile)
     assert sum(mix.values()) == pytest.approx(1.0)
     # b2b buyers find nothing among consumer methods
     wholesale = db.EXAMPLE_PROFILES["wholesale"]
     assert db.market_coverage(["qr_code"], wholesale)["b2b"] == 0.0
+
+
+def test_domestic_card_payments_use_the_domestic_method():
+    """Issue 11: a card issued at home paying a shop at home is priced as a domestic card payment."""
+    domestic = pm.card_method("CNY")
+    assert domestic != "card_cross_border"
+    for market in ("domestic", "b2b"):
+        assert "card_cross_border" not in db.MARKET_PREFERENCES[market]
+        assert domestic in db.MARKET_PREFERENCES[market]
+    assert "card_cross_border" in db.MARKET_PREFERENCES["cross_border"]
+    profile = db.EXAMPLE_PROFILES["tea"]
+    mix = db.method_mix([domestic, "card_cross_border"], profile)
+    home = float(profile.markets["domestic"]) * 0.05 * (1 + 0.6 * 0.95 / 0.05)
+    abroad = float(profile.markets["cross_border"]) * 0.70 * (1 + 0.6 * 0.30 / 0.70)
+    assert mix[domestic] == pytest.approx(home / (home + abroad))
+    assert pm.fee(domestic, profile.order) < pm.fee("card_cross_border", profile.order)
+
+
+def test_explain_tables_show_parameters_not_reprs():
+    tea = db.EXAMPLE_PROFILES["tea"]
+    shown = repr(db.parameters(tea))
+    assert "cross-border 40%" in shown and "Decimal(" not in shown and "mappingproxy" not in shown
+    for record in (db.Config(), db.Assumptions(), db.ScoreCurves(), db.StepUpReplay()):
+        frame = db.parameters(record).frame
+        assert set(frame["source"]) == {"illustrative"}
+        assert frame["meaning"].str.len().min() > 0
+    assert "illustrative" in db.parameters(db.ScoreCurves()).frame["meaning"].iloc[0]
+    prefs = db.preference_table().frame
+    for market in ("domestic", "cross-border", "b2b"):
+        assert sum(int(v.rstrip("%")) for v in prefs[market]) == 100
+    effects = db.effects_table(tea).frame
+    assert len(effects) == 3 * len(db.AUTH_POLICIES) + 4
+    with pytest.raises(InvalidInput) as exc:
+        db.effects_table("tea")
+    assert exc.value.field == "profile"
+
+
+def test_score_curves_record_and_stepup_record_match_the_numbers():
+    t = 0.7
+    assert db.beta_scores(db.ScoreCurves(3.0, 5.0))(t) == db.beta_scores(3.0, 5.0)(t)
+    assert db.beta_scores()(t) == pytest.approx(((1 - t) ** 4, 1 - t ** 2))
+    with pytest.raises(InvalidInput) as exc:
+        db.ScoreCurves(genuine_shape=-1.0)
+    assert exc.value.field == "shape"
+    a = db.stepup_auth(db.StepUpReplay())("risk_based", db.MerchantProfile())
+    assert a == db.stepup_auth()("risk_based", db.MerchantProfile())
 
 
 def test_limits_exclude_a_method():

@@ -75,3 +75,16 @@ def test_doing_more_never_lowers_the_score(answers, item):
     assert after.score >= before.score
     assert 0 <= before.score <= 100
     assert len(after.gaps) <= len(before.gaps)
+
+
+def test_breakdown_adds_up_to_the_score():
+    for answers in rec.FICTIONAL_COMPANIES.values():
+        table = rec.breakdown(answers)
+        card = rec.score(answers)
+        items = table.drop(index="total")
+        assert items["points w·d"].sum() == pytest.approx(card.points)
+        assert table.loc["total", "weight w"] == card.max_points == 33
+        assert 100 * card.points / card.max_points == pytest.approx(card.score, abs=0.05)
+    with pytest.raises(InvalidInput) as exc:
+        rec.breakdown({"local_methods": 2})
+    assert exc.value.field == "answers"

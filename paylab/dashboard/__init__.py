@@ -14,6 +14,7 @@ parametric curves (:func:`illustrative_auth`, :func:`beta_scores`,
 model a real merchant. All parameters here are illustrative, not market data.
 """
 
+from paylab.dashboard.explain import effects_table, parameters, preference_table
 from paylab.dashboard.model import (
     Outcome,
     compare,
@@ -40,6 +41,8 @@ from paylab.dashboard.submodels import (
     ILLUSTRATIVE_MODELS,
     STEPUP_RULES,
     Models,
+    ScoreCurves,
+    StepUpReplay,
     beta_scores,
     cases_escrow,
     cases_friction,
@@ -59,6 +62,11 @@ __all__ = [
     "EscrowEffect",
     "MerchantProfile",
     "Models",
+    "ScoreCurves",
+    "StepUpReplay",
+    "parameters",
+    "preference_table",
+    "effects_table",
     "Outcome",
     "Targets",
     "DEFAULT_MODELS",

@@ -15,18 +15,27 @@ from types import MappingProxyType
 from paylab import methods as pm
 from paylab.errors import InvalidInput
 from paylab.money import Money
+from paylab.parameters import ILLUSTRATIVE, param
 
 #: Authentication policies the dashboard knows, weakest first.
 AUTH_POLICIES = ("none", "risk_based", "always")
 
+def _domestic_card() -> str:
+    """The method a card issued at home is priced with (``card_domestic`` once the catalogue has it)."""
+    pick = getattr(pm, "card_method", None)
+    return pick("CNY") if pick is not None else "card_cross_border"
+
+
 #: Share of buyers in each market who would choose each method first (illustrative).
 #: ``domestic``: consumers at home; ``cross_border``: foreign consumers;
-#: ``b2b``: business buyers. Each row sums to 1.
+#: ``b2b``: business buyers at home. Each row sums to 1. A card issued at home is a domestic
+#: bank-card / quick-pay payment (paylab.methods.card_method); only foreign buyers pay by
+#: international card at the cross-border rate.
 MARKET_PREFERENCES: Mapping[str, Mapping[str, Decimal]] = MappingProxyType({
     "domestic": MappingProxyType({
         "platform_balance": Decimal("0.46"), "qr_code": Decimal("0.26"),
         "online_banking": Decimal("0.12"), "ewallet": Decimal("0.06"),
-        "prepaid_card": Decimal("0.05"), "card_cross_border": Decimal("0.05"),
+        "prepaid_card": Decimal("0.05"), _domestic_card(): Decimal("0.05"),
     }),
     "cross_border": MappingProxyType({
         "card_cross_border": Decimal("0.70"), "platform_balance": Decimal("0.15"),
@@ -34,7 +43,7 @@ MARKET_PREFERENCES: Mapping[str, Mapping[str, Decimal]] = MappingProxyType({
     }),
     "b2b": MappingProxyType({
         "corporate_banking": Decimal("0.70"), "online_banking": Decimal("0.20"),
-        "card_cross_border": Decimal("0.10"),
+        _domestic_card(): Decimal("0.10"),
     }),
 })
 
@@ -88,16 +97,25 @@ def _money(value: object, name: str, currency: str) -> Money:
 class MerchantProfile:
     """A merchant: how much it sells, to whom, at what margin and under what fraud pressure."""
 
-    name: str = "Example merchant (fictional)"
-    orders_per_month: int = 20_000          # checkout attempts by genuine buyers a month
-    average_order: Decimal = Decimal("200")  # in ``currency``
+    name: str = param("Example merchant (fictional)", meaning="the merchant (every example is fictional)",
+                      meaning_zh="商户名称（均为虚构）")
+    orders_per_month: int = param(20_000, meaning="checkout attempts by genuine buyers per month",
+                                  unit="orders / month", symbol="$N$", meaning_zh="每月真实买家的结账次数")
+    average_order: Decimal = param(Decimal("200"), meaning="average order value", unit="yuan",
+                                   symbol=r"$\bar x$", meaning_zh="平均订单金额")
     currency: str = "CNY"
-    margin: Decimal = Decimal("0.30")       # gross margin on sales, before payment costs
-    fraud_pressure: float = 0.01            # fraudulent attempts per genuine attempt
-    markets: Mapping[str, Decimal] = field(  # share of buyers per market (sums to 1)
-        default_factory=lambda: {"domestic": Decimal("0.8"), "cross_border": Decimal("0.2")})
-    trust_gap: float = 0.05                 # share of buyers who will not pay a stranger without escrow
-    cost_of_funds: Decimal = Decimal("0.06")  # yearly rate paid on cash waiting for settlement
+    margin: Decimal = param(Decimal("0.30"), meaning="gross margin on sales, before payment costs",
+                            unit="share of sales", symbol=r"$\mu$", meaning_zh="毛利率（未扣支付成本）")
+    fraud_pressure: float = param(0.01, meaning="fraudulent attempts per genuine attempt",
+                                  unit="ratio", symbol=r"$\phi$", meaning_zh="每笔真实交易对应的欺诈尝试数")
+    markets: Mapping[str, Decimal] = field(
+        default_factory=lambda: {"domestic": Decimal("0.8"), "cross_border": Decimal("0.2")},
+        metadata={"meaning": "share of buyers in each market (sums to 1)", "unit": "share of buyers",
+                  "source": ILLUSTRATIVE, "symbol": "$w_m$", "meaning_zh": "各市场买家占比（合计为 1）"})
+    trust_gap: float = param(0.05, meaning="share of buyers who will not pay a stranger without escrow",
+                             unit="share of buyers", symbol=r"$\gamma$", meaning_zh="没有担保就不愿付款的买家占比")
+    cost_of_funds: Decimal = param(Decimal("0.06"), meaning="yearly rate paid on cash waiting for settlement",
+                                   unit="per year", symbol="$r$", meaning_zh="等待结算资金的年化资金成本")
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -141,10 +159,16 @@ class MerchantProfile:
 class Config:
     """One design of the payment stack: the four levers of the dashboard."""
 
-    methods: tuple[str, ...] = ("platform_balance", "qr_code", "card_cross_border")  # offered at checkout
-    auth_policy: str = "risk_based"  # "none", "risk_based" (step-up) or "always" (challenge every payment)
-    risk_threshold: float = 0.8      # decline when the risk score >= threshold; lower = stricter
-    escrow: bool = False             # hold the buyer's money until delivery is confirmed
+    methods: tuple[str, ...] = param(("platform_balance", "qr_code", "card_cross_border"),
+                                     meaning="payment methods offered at checkout (ids of paylab.methods)",
+                                     unit="method ids", symbol="$O$", meaning_zh="结账时提供的支付方式")
+    auth_policy: str = param("risk_based", meaning="authentication: none, risk_based (step-up) or always",
+                             symbol="$a$", meaning_zh="身份认证策略：不验证、按风险加强认证或全部验证")
+    risk_threshold: float = param(0.8, meaning="decline a payment whose risk score is at or above this",
+                                  unit="score in (0, 1]", symbol="$t$",
+                                  meaning_zh="风控阈值：风险分不低于该值的支付被拒绝")
+    escrow: bool = param(False, meaning="hold the buyer's money until delivery is confirmed",
+                         symbol="$e$", meaning_zh="是否采用担保交易（确认收货后放款）")
 
     def __post_init__(self) -> None:
         ms = self.methods
@@ -197,11 +221,17 @@ class EscrowEffect:
 class Assumptions:
     """Illustrative constants of the dashboard model (all may be changed)."""
 
-    switch_rate: float = 0.6                      # buyers whose first method is missing who use another
-    challenge_cost: Decimal = Decimal("0.05")     # cost of one challenge (an SMS code), per challenge
-    chargeback_fee: Decimal = Decimal("15")       # fee per fraudulent payment charged back
-    method_monthly_cost: Decimal = Decimal("500")  # running one more method: integration, reconciliation
-    days_per_month: int = 30
+    switch_rate: float = param(0.6, meaning="buyers whose first method is missing who pay with another",
+                               unit="share of buyers", symbol="$s$", meaning_zh="首选方式缺失时改用其他方式的买家占比")
+    challenge_cost: Decimal = param(Decimal("0.05"), meaning="cost of one challenge (an SMS code)",
+                                    unit="yuan / challenge", symbol="$k_c$", meaning_zh="每次验证（短信验证码）的成本")
+    chargeback_fee: Decimal = param(Decimal("15"), meaning="fee per fraudulent payment charged back",
+                                    unit="yuan / chargeback", symbol="$f_{cb}$", meaning_zh="每笔拒付的手续费")
+    method_monthly_cost: Decimal = param(Decimal("500"), meaning="running one more method: integration, "
+                                         "reconciliation", unit="yuan / method / month", symbol="$k_m$",
+                                         meaning_zh="每多接入一种支付方式的月运营成本")
+    days_per_month: int = param(30, meaning="days in a month, to turn monthly sales into daily ones",
+                                unit="days", symbol="$D$", meaning_zh="每月天数")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "switch_rate", _prob(self.switch_rate, "switch_rate"))

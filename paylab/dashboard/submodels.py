@@ -21,6 +21,7 @@ from paylab.dashboard.records import (
     _prob,
 )
 from paylab.errors import InvalidInput
+from paylab.parameters import param
 
 #: (challenge rate of genuine payments, fraud let through) per policy — illustrative,
 #: in the spirit of 3-D Secure 2: risk-based step-up challenges a few payments and
@@ -38,19 +39,40 @@ def illustrative_auth(policy: str, profile: MerchantProfile) -> AuthEffect:
     return AuthEffect(challenge, fraud_pass)
 
 
-def beta_scores(genuine_shape: float = 4.0, fraud_shape: float = 2.0) -> Callable[[float], tuple[float, float]]:
+@dataclass(frozen=True)
+class ScoreCurves:
+    """The illustrative risk-score curves: genuine scores ~ Beta(1, g), fraud scores ~ Beta(f, 1)."""
+
+    genuine_shape: float = param(4.0, meaning="shape g of the illustrative Beta(1, g) curve of genuine "
+                                 "buyers' scores: larger g crowds them nearer 0", symbol="$g$",
+                                 meaning_zh="真实买家风险分 Beta(1, g) 的形状参数")
+    fraud_shape: float = param(2.0, meaning="shape f of the illustrative Beta(f, 1) curve of fraudsters' "
+                               "scores: larger f crowds them nearer 1", symbol="$f$",
+                               meaning_zh="欺诈交易风险分 Beta(f, 1) 的形状参数")
+
+    def __post_init__(self) -> None:
+        for name in ("genuine_shape", "fraud_shape"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0 or v != v:
+                raise InvalidInput("shape", "positive", f"Beta shape {name} must be positive, not {v!r}")
+
+
+def beta_scores(genuine_shape: float | ScoreCurves = 4.0,
+                fraud_shape: float = 2.0) -> Callable[[float], tuple[float, float]]:
     """An illustrative risk-score model: genuine scores ~ Beta(1, g), fraud scores ~ Beta(f, 1).
 
     The returned function maps a threshold ``t`` to (share of genuine payments declined,
-    share of fraud caught) when payments scoring ``>= t`` are declined; both fall as ``t`` rises.
+    share of fraud caught) = ((1 - t)^g, 1 - t^f) when payments scoring ``>= t`` are declined.
+    Pass the shapes or a :class:`ScoreCurves` record.
     """
-    if genuine_shape <= 0 or fraud_shape <= 0:
-        raise InvalidInput("shape", "positive", "Beta shapes must be positive")
+    curves = genuine_shape if isinstance(genuine_shape, ScoreCurves) else ScoreCurves(genuine_shape, fraud_shape)
+    g, f = curves.genuine_shape, curves.fraud_shape
 
     def scores(threshold: float) -> tuple[float, float]:
         t = _prob(threshold, "risk_threshold", open_low=True)
-        return (1.0 - t) ** genuine_shape, 1.0 - t ** fraud_shape
+        return (1.0 - t) ** g, 1.0 - t ** f
 
+    scores.__doc__ = f"illustrative Beta score curves (g = {g:g}, f = {f:g})"
     return scores
 
 
@@ -175,7 +197,20 @@ def _stepup_rates(n: int, seed: int, challenge_defeat: float) -> Mapping[str, Au
     return MappingProxyType(out)
 
 
-def stepup_auth(n: int = 20_000, seed: int = 7,
+@dataclass(frozen=True)
+class StepUpReplay:
+    """How the dashboard measures its authentication policies on chapter 4's step-up replay."""
+
+    n: int = param(20_000, meaning="synthetic payments replayed through the three policies (at least 1,000)",
+                   unit="payments", meaning_zh="重放的合成支付笔数（至少 1,000）")
+    seed: int = param(7, meaning="seed of the synthetic payments, so every run gives the same rates",
+                      meaning_zh="合成数据的随机种子")
+    challenge_defeat: float = param(0.15, meaning="chance that a challenged fraudster still gets through "
+                                    "(SIM swap, phished codes)", unit="probability", symbol=r"$\delta$",
+                                    meaning_zh="被要求验证的欺诈者仍能通过的概率")
+
+
+def stepup_auth(n: int | StepUpReplay = 20_000, seed: int = 7,
                 challenge_defeat: float = 0.15) -> Callable[[str, MerchantProfile], AuthEffect]:
     """Authentication effects measured with chapter 4's step-up module (:mod:`paylab.auth.stepup`).
 
@@ -183,7 +218,10 @@ def stepup_auth(n: int = 20_000, seed: int = 7,
     policy and reads the share of genuine payments challenged and of fraud let through.
     That module assumes a challenge always stops a fraudster; here a challenged fraudster
     still passes with probability ``challenge_defeat`` (SIM swap, phished codes; illustrative).
+    Pass the numbers or a :class:`StepUpReplay` record.
     """
+    if isinstance(n, StepUpReplay):
+        n, seed, challenge_defeat = n.n, n.seed, n.challenge_defeat
     _prob(challenge_defeat, "challenge_defeat")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1000:
         raise InvalidInput("n", "integer >= 1000", "replay at least 1,000 payments")

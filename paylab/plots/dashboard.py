@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from paylab import dashboard as db
+from paylab.dashboard.records import _domestic_card
 from paylab.plots import PALETTE, new_axes, use_style
 
 __all__ = ["DEFAULT_DESIGNS", "default_table", "compare_plot", "frontier_plot"]
@@ -17,8 +18,8 @@ DEFAULT_DESIGNS: Mapping[str, db.Config] = {
     "balanced": db.Config(),
     "no controls": db.Config(auth_policy="none", risk_threshold=1.0),
     "lock-down": db.Config(auth_policy="always", risk_threshold=0.4),
-    "escrow + wide choice": db.Config(methods=("platform_balance", "qr_code", "online_banking",
-                                               "ewallet", "card_cross_border"), escrow=True),
+    "escrow + wide choice": db.Config(methods=("platform_balance", "qr_code", "online_banking", "ewallet",
+                                               _domestic_card(), "card_cross_border"), escrow=True),
 }
 
 

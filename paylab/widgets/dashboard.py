@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from paylab import dashboard as db
 from paylab import methods as pm
 
-__all__ = ["outcome_html", "dashboard"]
+__all__ = ["outcome_html", "dashboard", "Dashboard"]
 
 
 def outcome_html(outcome: db.Outcome, targets: db.Targets | None = None) -> str:
@@ -31,8 +31,15 @@ def outcome_html(outcome: db.Outcome, targets: db.Targets | None = None) -> str:
             f"<table>{body}</table>")
 
 
+class Dashboard(widgets.VBox):
+    """The dashboard's box of controls and numbers; its plain-text form names it instead of listing widgets."""
+
+    def __repr__(self) -> str:
+        return "Trade-off dashboard (interactive: run the notebook to move the controls)"
+
+
 def dashboard(profile: db.MerchantProfile | None = None, config: db.Config | None = None,
-              targets: db.Targets | None = None, models: db.Models = db.DEFAULT_MODELS) -> widgets.VBox:
+              targets: db.Targets | None = None, models: db.Models = db.DEFAULT_MODELS) -> Dashboard:
     """An interactive dashboard over :func:`paylab.dashboard.evaluate`; shows its default state at once."""
     config = config or db.Config()
     profiles = dict(db.EXAMPLE_PROFILES)
@@ -59,5 +66,5 @@ def dashboard(profile: db.MerchantProfile | None = None, config: db.Config | Non
     for w in (who, methods, auth, threshold, escrow):
         w.observe(refresh, names="value")
     refresh()
-    return widgets.VBox([widgets.HBox([widgets.VBox([who, methods]), widgets.VBox([auth, threshold, escrow])]),
-                         out])
+    return Dashboard([widgets.HBox([widgets.VBox([who, methods]), widgets.VBox([auth, threshold, escrow])]),
+                      out])
