@@ -13,11 +13,14 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property
 
+import iso4217 as _iso4217
+
 from paylab.errors import CurrencyMismatch, InvalidInput
 
 __all__ = [
     "Currency",
     "CURRENCIES",
+    "ISO4217_PUBLISHED",
     "currency",
     "Money",
     "convert",
@@ -40,34 +43,26 @@ class Currency:
         return Decimal(1).scaleb(-self.exponent)
 
 
-_TABLE = [
-    ("CNY", "156", 2, "Chinese yuan renminbi"),
-    ("HKD", "344", 2, "Hong Kong dollar"),
-    ("TWD", "901", 2, "New Taiwan dollar"),
-    ("USD", "840", 2, "US dollar"),
-    ("EUR", "978", 2, "Euro"),
-    ("GBP", "826", 2, "Pound sterling"),
-    ("JPY", "392", 0, "Japanese yen"),
-    ("KRW", "410", 0, "South Korean won"),
-    ("SGD", "702", 2, "Singapore dollar"),
-    ("MYR", "458", 2, "Malaysian ringgit"),
-    ("THB", "764", 2, "Thai baht"),
-    ("IDR", "360", 2, "Indonesian rupiah"),
-    ("VND", "704", 0, "Vietnamese dong"),
-    ("INR", "356", 2, "Indian rupee"),
-    ("AUD", "036", 2, "Australian dollar"),
-    ("CAD", "124", 2, "Canadian dollar"),
-    ("CHF", "756", 2, "Swiss franc"),
-    ("RUB", "643", 2, "Russian ruble"),
-    ("BRL", "986", 2, "Brazilian real"),
-    ("KES", "404", 2, "Kenyan shilling"),
-    ("NGN", "566", 2, "Nigerian naira"),
-    ("KWD", "414", 3, "Kuwaiti dinar"),
-    ("BHD", "048", 3, "Bahraini dinar"),
-]
+def _iso4217_table() -> dict[str, Currency]:
+    """Every current ISO 4217 currency with a minor unit, from the maintained ``iso4217`` package.
 
-CURRENCIES: dict[str, Currency] = {row[0]: Currency(*row) for row in _TABLE}
+    Codes whose minor unit is "N.A." in the standard (gold XAU, the SDR XDR, the
+    "no currency" XXX, …) are left out: they have no smallest amount, so no Money.
+    """
+    table = {}
+    for c in _iso4217.Currency:
+        if c.exponent is None or c.number is None:
+            continue
+        table[c.code] = Currency(c.code, f"{c.number:03d}", int(c.exponent), c.currency_name)
+    return table
+
+
+CURRENCIES: dict[str, Currency] = _iso4217_table()
 _BY_NUMERIC = {c.numeric: c for c in CURRENCIES.values()}
+#: the ISO 4217 list the table was built from (publication date of the maintenance agency's file)
+ISO4217_PUBLISHED: str = str(_iso4217.__published__)
+_NO_MINOR_UNIT = {c.code for c in _iso4217.Currency if c.exponent is None} | {
+    f"{c.number:03d}" for c in _iso4217.Currency if c.exponent is None and c.number is not None}
 
 
 def currency(code: str | Currency) -> Currency:
@@ -80,8 +75,13 @@ def currency(code: str | Currency) -> Currency:
     key = code.strip().upper()
     found = CURRENCIES.get(key) or _BY_NUMERIC.get(key)
     if found is None:
+        if key in _NO_MINOR_UNIT:
+            raise InvalidInput("currency", "has a minor unit",
+                               f"{code!r} is an ISO 4217 code without a minor unit (a metal, the SDR "
+                               "or 'no currency'), so it cannot price a payment")
         raise InvalidInput("currency", "unknown ISO 4217 code",
-                           f"unknown currency {code!r}; known: {', '.join(sorted(CURRENCIES))}")
+                           f"unknown currency {code!r}: not in the ISO 4217 list of {ISO4217_PUBLISHED} "
+                           "(write it like 'CNY' or '156')")
     return found
 
 

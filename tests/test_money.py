@@ -123,3 +123,30 @@ def test_total_of_empty_list_and_error_is_paylab_error():
     assert total([], "CNY") == Money("0", "CNY")
     assert issubclass(CurrencyMismatch, PaylabError)
     assert "currency_mismatch" in repr(CurrencyMismatch("currency", "one currency per operation"))
+
+
+@pytest.mark.parametrize("code,numeric,exponent", [
+    ("PHP", "608", 2), ("KHR", "116", 2), ("IDR", "360", 2), ("VND", "704", 0), ("ARS", "032", 2),
+    ("CLF", "990", 4), ("UYW", "927", 4), ("TND", "788", 3), ("ISK", "352", 0), ("ALL", "008", 2),
+])
+def test_every_iso4217_currency_from_the_data_package(code, numeric, exponent):
+    # Minor units and numeric codes as the ISO 4217 list gives them (via the iso4217 package).
+    cur = currency(code)
+    assert (cur.numeric, cur.exponent) == (numeric, exponent)
+    assert currency(numeric) is cur
+    assert Money.from_minor(10 ** exponent, code) == Money(1, code)
+
+
+def test_table_covers_the_whole_list():
+    import iso4217
+
+    with_minor_unit = {c.code for c in iso4217.Currency if c.exponent is not None}
+    assert set(CURRENCIES) == with_minor_unit and len(CURRENCIES) > 150
+    assert all(len(c.numeric) == 3 and c.numeric.isdigit() for c in CURRENCIES.values())
+
+
+@pytest.mark.parametrize("code", ["XAU", "959", "XDR", "ZZZ", "000", "CN", "ＣＮＹ"])
+def test_codes_without_a_minor_unit_or_unknown(code):
+    with pytest.raises(InvalidInput) as err:
+        currency(code)
+    assert err.value.field == "currency"
