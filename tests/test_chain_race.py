@@ -7,12 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from paylab.chain import (
+    WHITEPAPER_MIN_Z,
+    WHITEPAPER_PRINTED,
     double_spend_probability,
     double_spend_probability_exact,
     min_confirmations,
     simulate_double_spend,
     wilson_interval,
 )
+from paylab.chain.doublespend import whitepaper_min_z_rows, whitepaper_rows
 from paylab.errors import InvalidInput
 
 # Nakamoto (2008), section 11, as printed (FACTS.md, confirmed values)
@@ -25,6 +28,35 @@ WHITEPAPER = [
 @pytest.mark.parametrize(("q", "z", "printed"), WHITEPAPER)
 def test_matches_the_whitepaper_to_seven_decimals(q, z, printed):
     assert f"{double_spend_probability(q, z):.7f}" == printed
+
+
+# Every row of the whitepaper's section-11 tables, as printed (Nakamoto 2008)
+PRINTED_Q01 = ["1.0000000", "0.2045873", "0.0509779", "0.0131722", "0.0034552", "0.0009137", "0.0002428",
+               "0.0000647", "0.0000173", "0.0000046", "0.0000012"]
+PRINTED_Q03 = ["1.0000000", "0.1773523", "0.0416605", "0.0101008", "0.0024804", "0.0006132", "0.0001522",
+               "0.0000379", "0.0000095", "0.0000024", "0.0000006"]
+PRINTED_MIN_Z = {0.10: 5, 0.15: 8, 0.20: 11, 0.25: 15, 0.30: 24, 0.35: 41, 0.40: 89, 0.45: 340}
+
+
+def test_the_printed_tables_are_complete():
+    assert {(0.1, z): v for z, v in enumerate(PRINTED_Q01)} | {
+        (0.3, 5 * i): v for i, v in enumerate(PRINTED_Q03)} == WHITEPAPER_PRINTED
+    assert WHITEPAPER_MIN_Z == PRINTED_MIN_Z
+
+
+@pytest.mark.parametrize("q", [0.1, 0.3])
+def test_every_printed_row_is_reproduced(q):
+    rows = whitepaper_rows(q)
+    assert len(rows) == 11 and all(r["same to 7 decimals"] for r in rows)
+
+
+def test_every_minimum_z_is_reproduced():
+    rows = whitepaper_min_z_rows()
+    assert [r["computed z"] for r in rows] == list(PRINTED_MIN_Z.values())
+    assert all(r["same"] for r in rows)
+    with pytest.raises(InvalidInput) as e:
+        whitepaper_rows(0.2)
+    assert e.value.field == "q"
 
 
 def test_confirmations_needed_for_one_in_a_thousand():

@@ -54,3 +54,28 @@ def test_widget_bad_amounts():
     with pytest.raises(InvalidInput) as e:
         threshold_widget(SCORES, LABELS, AMOUNTS / 100)
     assert e.value.field == "amounts"
+
+
+def test_reliability_plot_has_log_axes_and_a_diagonal():
+    from paylab.fraud import reliability
+    from paylab.plots.fraud import reliability_plot
+
+    fig = reliability_plot(reliability(SCORES, LABELS))
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert "synthetic" in ax.get_title()
+    plt.close(fig)
+
+
+def test_cost_curves_compared_on_log_axes():
+    from paylab.fraud import FraudCosts, case_cost_curve
+    from paylab.plots.fraud import cost_curves_compared
+
+    cases = np.array([0, -1, 1, -1, -1, -1])
+    losses = np.array([10_000, 25_050])
+    curves = {f"friction {f}": case_cost_curve(SCORES, LABELS, cases, losses, FraudCosts(500, f)) for f in (200, 2000)}
+    fig = cost_curves_compared(curves, {"friction 200": 0.4})
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert any("cheapest" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(fig)

@@ -15,17 +15,23 @@ import numpy as np
 
 from paylab.errors import InvalidInput
 
-__all__ = ["WHITEPAPER_PRINTED", "WHITEPAPER_MIN_Z", "double_spend_probability",
+__all__ = ["WHITEPAPER_PRINTED", "WHITEPAPER_MIN_Z", "whitepaper_rows", "whitepaper_min_z_rows",
+           "double_spend_probability",
            "double_spend_probability_exact", "min_confirmations", "simulate_double_spend",
            "SimulationResult", "wilson_interval"]
 
-#: Values printed in section 11 of Nakamoto (2008) that the book's FACTS sheet confirms: (q, z) -> text.
+#: Every value printed in section 11 of Nakamoto (2008), as printed: (q, z) -> text. The paper's two
+#: tables: q = 0.1 for z = 0..10, and q = 0.3 for z = 0, 5, ..., 50.
 WHITEPAPER_PRINTED = {
-    (0.1, 1): "0.2045873", (0.1, 5): "0.0009137", (0.1, 10): "0.0000012",
-    (0.3, 5): "0.1773523", (0.3, 10): "0.0416605", (0.3, 50): "0.0000006",
+    (0.1, 0): "1.0000000", (0.1, 1): "0.2045873", (0.1, 2): "0.0509779", (0.1, 3): "0.0131722",
+    (0.1, 4): "0.0034552", (0.1, 5): "0.0009137", (0.1, 6): "0.0002428", (0.1, 7): "0.0000647",
+    (0.1, 8): "0.0000173", (0.1, 9): "0.0000046", (0.1, 10): "0.0000012",
+    (0.3, 0): "1.0000000", (0.3, 5): "0.1773523", (0.3, 10): "0.0416605", (0.3, 15): "0.0101008",
+    (0.3, 20): "0.0024804", (0.3, 25): "0.0006132", (0.3, 30): "0.0001522", (0.3, 35): "0.0000379",
+    (0.3, 40): "0.0000095", (0.3, 45): "0.0000024", (0.3, 50): "0.0000006",
 }
-#: The whitepaper's "z needed for P < 0.001" for the confirmed rows: q -> z.
-WHITEPAPER_MIN_Z = {0.10: 5, 0.30: 24}
+#: The whitepaper's "z needed for P < 0.001" table, every row: q -> z.
+WHITEPAPER_MIN_Z = {0.10: 5, 0.15: 8, 0.20: 11, 0.25: 15, 0.30: 24, 0.35: 41, 0.40: 89, 0.45: 340}
 
 
 def _check_q(q: float) -> float:
@@ -202,3 +208,27 @@ def simulate_double_spend(q: float, z: int, trials: int = 100_000, seed: int = 0
         wins = int(won.sum())
     lo, hi = wilson_interval(wins, trials, confidence)
     return SimulationResult(q, z, trials, wins, lo, hi, confidence, model)
+
+
+def whitepaper_rows(q: float) -> list[dict[str, object]]:
+    """The whitepaper's printed table for ``q`` (0.1 or 0.3) beside the closed form, row by row.
+
+    Each row: q, z, the value as printed, the closed form to seven decimals, and whether they agree.
+    """
+    q = _check_q(q)
+    zs = sorted(z for (qq, z) in WHITEPAPER_PRINTED if qq == q)
+    if not zs:
+        raise InvalidInput("q", "0.1 or 0.3", f"the whitepaper prints no table for q = {q}")
+    rows = []
+    for z in zs:
+        computed = f"{double_spend_probability(q, z):.7f}"
+        printed = WHITEPAPER_PRINTED[(q, z)]
+        rows.append({"q": q, "z": z, "whitepaper": printed, "closed form": computed,
+                     "same to 7 decimals": computed == printed})
+    return rows
+
+
+def whitepaper_min_z_rows(p_max: float = 0.001) -> list[dict[str, object]]:
+    """The whitepaper's "z needed for P < 0.1 %" table beside :func:`min_confirmations`, row by row."""
+    return [{"q": q, "whitepaper z": z, "computed z": min_confirmations(q, p_max),
+             "same": min_confirmations(q, p_max) == z} for q, z in WHITEPAPER_MIN_Z.items()]

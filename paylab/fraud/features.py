@@ -13,7 +13,8 @@ import pandas as pd
 from paylab.errors import InvalidInput
 from paylab.fraud.generate import TYPES
 
-__all__ = ["FEATURES", "add_features", "feature_columns", "inconsistent_rows"]
+__all__ = ["FEATURES", "add_features", "add_pass_through", "add_risk_features", "feature_columns",
+           "inconsistent_rows"]
 
 #: Columns ``add_features`` adds (``device_change``/``location_change`` only when the
 #: frame has ``device``/``location`` columns, as generated frames do).
@@ -134,6 +135,51 @@ def add_features(df: pd.DataFrame) -> pd.DataFrame:
             changed = np.r_[False, v[1:] != v[:-1]] & ~starts_mask
             out[feat] = unsort(changed.astype(np.int8))
     return out
+
+
+def add_pass_through(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with ``pass_through``: money the payer received in the last hour, per unit sent.
+
+    For each row: the amounts the payer received (as ``nameDest``) in this step and the previous one,
+    on earlier rows, divided by this row's amount and capped at 1. Money that arrives and leaves
+    within the hour is what a mule account does (a backward-looking feature, like the others).
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise InvalidInput("df", "a pandas DataFrame", f"expected a DataFrame, got {type(df).__name__}")
+    missing = [c for c in ("step", "amount", "nameOrig", "nameDest") if c not in df.columns]
+    if missing:
+        raise InvalidInput("df", "PaySim columns", f"the frame lacks column(s) {missing}")
+    step = df["step"].to_numpy(np.int64)
+    if step.size and np.any(np.diff(step) < 0):
+        raise InvalidInput("df", "time order", "rows must be sorted by step")
+    amount = df["amount"].to_numpy()
+    if amount.dtype.kind not in "iu":
+        raise InvalidInput("df", "integer minor units", "amount must be integer minor units (cents)")
+    n = len(df)
+    out = df.copy()
+    if n == 0:
+        out["pass_through"] = np.zeros(0)
+        return out
+    codes = _union_codes(df["nameOrig"], df["nameDest"])
+    payer, payee = codes[:n], codes[n:]
+    rows = np.arange(n, dtype=np.int64)
+    s_max = int(step.max()) + 3
+    # receipts sorted by (payee, row); steps are non-decreasing along rows, so also by (payee, step)
+    order = np.lexsort((rows, payee))
+    r_acc, r_row, r_step = payee[order], rows[order], step[order]
+    cum = np.r_[0, np.cumsum(amount[order].astype(np.int64))]
+    key_row = r_acc * (n + 1) + r_row
+    key_step = r_acc * s_max + r_step
+    hi = np.searchsorted(key_row, payer * (n + 1) + rows, side="left")        # receipts before this row
+    lo = np.searchsorted(key_step, payer * s_max + (step - 1), side="left")    # ... from the last hour on
+    received = np.where(hi > lo, cum[hi] - cum[np.minimum(lo, hi)], 0)
+    out["pass_through"] = np.minimum(received / np.maximum(amount, 1), 1.0)
+    return out
+
+
+def add_risk_features(df: pd.DataFrame) -> pd.DataFrame:
+    """:func:`add_features` and then :func:`add_pass_through`: every feature of the chapter-5 model."""
+    return add_pass_through(add_features(df))
 
 
 def feature_columns(df: pd.DataFrame) -> list[str]:

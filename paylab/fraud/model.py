@@ -21,13 +21,17 @@ from threadpoolctl import threadpool_limits
 from paylab.errors import InvalidInput
 from paylab.fraud.features import FEATURES
 
-__all__ = ["MODEL_FEATURES", "FraudModel", "time_split", "random_split", "train_model", "evaluate",
+__all__ = ["MODEL_FEATURES", "RISK_FEATURES", "FraudModel", "time_split", "random_split", "train_model", "evaluate",
            "feature_importance", "split_comparison"]
 
 #: Features the model uses by default: all of ``FEATURES`` except ``balance_share``. In
 #: PaySim-style data fraud empties the account, so the payer's balance gives the answer
 #: away (a known artefact of the simulator); a real model rarely sees such a clean signal.
 MODEL_FEATURES = tuple(f for f in FEATURES if f != "balance_share")
+
+#: The chapter-5 model's features: ``MODEL_FEATURES`` plus ``pass_through`` (money received in the
+#: last hour per unit sent, from :func:`paylab.fraud.add_pass_through`), the mark of a mule account.
+RISK_FEATURES = MODEL_FEATURES + ("pass_through",)
 
 
 def _check_frac(train_frac: object) -> float:

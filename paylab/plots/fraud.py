@@ -12,7 +12,8 @@ import pandas as pd
 
 from paylab.plots import PALETTE, new_axes, use_style
 
-__all__ = ["pr_roc_curves", "cost_vs_threshold", "importance_bar", "rule_report_bar"]
+__all__ = ["pr_roc_curves", "cost_vs_threshold", "importance_bar", "rule_report_bar", "reliability_plot",
+           "cost_curves_compared"]
 
 
 def pr_roc_curves(scores, labels, title: str = "Fraud model on synthetic data", *,
@@ -85,4 +86,47 @@ def rule_report_bar(report: pd.DataFrame, title: str = "Rules on synthetic data:
     ax.set_xticks(x, report.index, rotation=15)
     ax.set_ylim(0, 1)
     ax.legend()
+    return fig
+
+
+def reliability_plot(table: pd.DataFrame, title: str = "Calibration on the test weeks (synthetic data)"):
+    """Observed fraud rate against mean score per bin (from :func:`paylab.fraud.reliability`), log axes.
+
+    Points on the diagonal are calibrated; above it the model under-states the risk. Marker area
+    grows with the number of rows in the bin.
+    """
+    fig, ax = new_axes(title, "mean score in the bin (model's probability)", "observed fraud rate in the bin")
+    x = table["mean score"].to_numpy(float)
+    y = table["fraud rate"].to_numpy(float)
+    floor = min(1e-5, x.min() / 2)
+    lo = min(floor, x.min())
+    ax.plot([lo, 1], [lo, 1], color=PALETTE[7], ls=":", label="perfectly calibrated")
+    size = 20 + 180 * np.sqrt(table["rows"].to_numpy(float) / table["rows"].max())
+    ax.scatter(x, np.maximum(y, floor), s=size, color=PALETTE[0], zorder=3, label="score bin (area ~ rows)")
+    ax.plot(x, np.maximum(y, floor), color=PALETTE[0], lw=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.legend(loc="upper left")
+    return fig
+
+
+def cost_curves_compared(curves: dict[str, pd.DataFrame], chosen: dict[str, float] | None = None, *,
+                         currency: str = "USD",
+                         title: str = "Total cost by threshold (synthetic data, illustrative costs)"):
+    """Total cost against threshold for several cost settings, both axes logarithmic.
+
+    ``curves`` maps a label to a frame with ``threshold`` and ``cost`` (minor units), e.g. from
+    :func:`paylab.fraud.case_cost_curve`; ``chosen`` marks the cheapest threshold of each.
+    """
+    fig, ax = new_axes(title, "threshold (flag if score ≥ threshold), log scale", f"total cost, {currency} (log scale)")
+    for i, (name, curve) in enumerate(curves.items()):
+        c = curve[np.isfinite(curve["threshold"]) & (curve["threshold"] > 0)]
+        colour = PALETTE[(2 * i) % len(PALETTE)]
+        ax.plot(c["threshold"], c["cost"] / 100, color=colour, lw=2, label=name, drawstyle="steps-post")
+        t = (chosen or {}).get(name)
+        if t is not None and np.isfinite(t):
+            ax.axvline(t, color=colour, ls=":", label=f"cheapest for {name}: {t:.3g}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.legend(fontsize=8)
     return fig
