@@ -419,3 +419,43 @@ def test_threshold_widget_shows_and_updates():
     slider.value = 0.9
     far, _ = error_rates(scores, 0.9)
     assert out.value == rates_html(scores, 0.9) and f"{far:.3%}" in out.value
+
+
+def test_attacker_success_exact_agrees_with_the_limit():
+    """ch04-ex2: one guess at one 4-digit code is exactly 1/10,000, not 'under' it as the float says."""
+    from fractions import Fraction
+
+    from paylab.auth import SmsAttackModel, attacker_success_exact
+
+    assert attacker_success_exact(4, 1, 1) == Fraction(1, 10_000)
+    assert attacker_success(4, 1, 1) < 1e-4                       # the floating-point trap the chapter explains
+    ok = [(a, k) for a in range(1, 6) for k in range(1, 11) if attacker_success_exact(4, a, k) < Fraction(1, 10_000)]
+    assert ok == []
+    assert attacker_success_exact(6, 5, 10) == 1 - (1 - Fraction(5, 10**6)) ** 10
+    assert float(attacker_success_exact(6, 5, 10)) == pytest.approx(attacker_success(6, 5, 10))
+    assert SmsAttackModel().success() == attacker_success_exact(6, 5, 10)
+    with pytest.raises(InvalidInput) as err:
+        SmsAttackModel(codes_per_day=10**6)
+    assert err.value.field == "codes"
+
+
+def test_models_show_their_parameters():
+    from paylab.auth import DEFAULT_WEIGHTS, BiometricModel, RiskWeights, SmsAttackModel, StepUpPolicy
+    from paylab.parameters import parameter_table
+
+    for record in (SmsAttackModel(), BiometricModel(), DEFAULT_WEIGHTS,
+                   StepUpPolicy("risk >= 45", risk_threshold=45)):
+        shown = repr(parameter_table(record))
+        assert "illustrative" in shown and "Decimal(" not in shown
+    assert "CNY 1,000.00" in repr(parameter_table(DEFAULT_WEIGHTS))
+    assert BiometricModel().simulate().equals(simulate_scores(2000, 20000, seed=0))
+    heavy = RiskWeights(unknown_device=60)
+    payment = {"amount_minor": 100, "known_device": False, "location": "home", "new_payee": False,
+               "failed_logins_24h": 0}
+    assert risk_score(payment) == 30 and risk_score(payment, heavy) == 60
+    with pytest.raises(InvalidInput) as err:
+        RiskWeights(foreign=101)
+    assert err.value.field == "foreign"
+    with pytest.raises(InvalidInput) as err:
+        risk_score(payment, weights={"foreign": 1})
+    assert err.value.field == "weights"

@@ -9,7 +9,14 @@ Each submodule is one mechanism of chapter 4 (section "Technologies and measures
 - :mod:`paylab.auth.stepup` — risk-based step-up (3-D Secure 2 / PSD2 SCA style) and its trade-off.
 """
 
-from paylab.auth.biometrics import equal_error_rate, error_rates, far_frr, simulate_scores, threshold_for_far
+from paylab.auth.biometrics import (
+    BiometricModel,
+    equal_error_rate,
+    error_rates,
+    far_frr,
+    simulate_scores,
+    threshold_for_far,
+)
 from paylab.auth.otp import ALGORITHMS, hotp, provisioning_uri, time_step, totp, verify_totp
 from paylab.auth.passwords import (
     DEFAULT_PARAMS,
@@ -22,9 +29,18 @@ from paylab.auth.passwords import (
     verify_password,
     weak_hash,
 )
-from paylab.auth.sms import SmsCodeService, SmsMessage, attacker_success, simulate_sms_attack
+from paylab.auth.sms import (
+    SmsAttackModel,
+    SmsCodeService,
+    SmsMessage,
+    attacker_success,
+    attacker_success_exact,
+    simulate_sms_attack,
+)
 from paylab.auth.stepup import (
+    DEFAULT_WEIGHTS,
     Decision,
+    RiskWeights,
     StepUpPolicy,
     evaluate_policies,
     risk_score,
@@ -33,8 +49,9 @@ from paylab.auth.stepup import (
 )
 
 __all__ = [
-    "ALGORITHMS", "DEFAULT_PARAMS", "Decision", "SmsCodeService", "SmsMessage", "StepUpPolicy",
-    "attacker_success", "brute_force_table", "crack_unsalted", "equal_error_rate", "error_rates", "evaluate_policies",
+    "ALGORITHMS", "BiometricModel", "DEFAULT_PARAMS", "DEFAULT_WEIGHTS", "Decision", "RiskWeights", "SmsAttackModel",
+    "SmsCodeService", "SmsMessage", "StepUpPolicy", "attacker_success", "attacker_success_exact",
+    "brute_force_table", "crack_unsalted", "equal_error_rate", "error_rates", "evaluate_policies",
     "far_frr", "guess_space", "hash_password", "hotp", "needs_rehash", "parse_hash", "provisioning_uri",
     "risk_score", "simulate_scores", "simulate_sms_attack", "standard_policies", "synthetic_payments",
     "threshold_for_far", "time_step", "totp", "verify_password", "verify_totp", "weak_hash",

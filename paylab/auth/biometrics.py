@@ -9,13 +9,19 @@ genuine users away (FRR rises): fraud is traded for friction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from paylab.errors import InvalidInput
+from paylab.parameters import param
 
-__all__ = ["simulate_scores", "far_frr", "error_rates", "equal_error_rate", "threshold_for_far"]
+__all__ = ["BiometricModel", "simulate_scores", "far_frr", "error_rates", "equal_error_rate", "threshold_for_far",
+           "MAX_ATTEMPTS"]
+
+#: Most simulated attempts of one kind (genuine or impostor) in one call.
+MAX_ATTEMPTS = 5_000_000
 
 
 def simulate_scores(n_genuine: int = 2000, n_impostor: int = 20000, *, seed: int = 0,
@@ -28,6 +34,8 @@ def simulate_scores(n_genuine: int = 2000, n_impostor: int = 20000, *, seed: int
     for name, value in (("n_genuine", n_genuine), ("n_impostor", n_impostor)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidInput(name, "positive integer", f"{name} must be a positive whole number")
+        if value > MAX_ATTEMPTS:
+            raise InvalidInput(name, f"at most {MAX_ATTEMPTS:,}", f"{name} is capped to keep a run short")
     for name, pair in (("genuine", genuine), ("impostor", impostor)):
         if len(pair) != 2 or min(pair) <= 0:
             raise InvalidInput(name, "(a, b) > 0", f"{name} must be two positive Beta parameters")
@@ -35,6 +43,31 @@ def simulate_scores(n_genuine: int = 2000, n_impostor: int = 20000, *, seed: int
     scores = np.concatenate([rng.beta(*genuine, n_genuine), rng.beta(*impostor, n_impostor)])
     labels = np.concatenate([np.ones(n_genuine, bool), np.zeros(n_impostor, bool)])
     return pd.DataFrame({"score": scores, "genuine": labels})
+
+
+@dataclass(frozen=True)
+class BiometricModel:
+    """The simulated matcher of chapter 4: two Beta score distributions and the sample sizes."""
+
+    n_genuine: int = param(2000, meaning="genuine attempts simulated (the enrolled finger)", unit="attempts",
+                           symbol="n_g", meaning_zh="模拟的真实用户尝试次数")
+    n_impostor: int = param(20000, meaning="impostor attempts simulated (someone else's finger)", unit="attempts",
+                            symbol="n_i", meaning_zh="模拟的冒用者尝试次数")
+    genuine_a: float = param(8.0, meaning="Beta shape a of genuine scores (mean a/(a+b) = 0.76)", symbol="a_g",
+                             meaning_zh="真实用户得分 Beta 分布参数 a")
+    genuine_b: float = param(2.5, meaning="Beta shape b of genuine scores", symbol="b_g",
+                             meaning_zh="真实用户得分 Beta 分布参数 b")
+    impostor_a: float = param(2.5, meaning="Beta shape a of impostor scores (mean 0.24)", symbol="a_i",
+                              meaning_zh="冒用者得分 Beta 分布参数 a")
+    impostor_b: float = param(8.0, meaning="Beta shape b of impostor scores", symbol="b_i",
+                              meaning_zh="冒用者得分 Beta 分布参数 b")
+    seed: int = param(0, meaning="seed of the random generator (same seed, same scores)", symbol="—",
+                      meaning_zh="随机数种子")
+
+    def simulate(self) -> pd.DataFrame:
+        """Scores under this model (see :func:`simulate_scores`)."""
+        return simulate_scores(self.n_genuine, self.n_impostor, seed=self.seed,
+                               genuine=(self.genuine_a, self.genuine_b), impostor=(self.impostor_a, self.impostor_b))
 
 
 def _split(scores: pd.DataFrame | tuple) -> tuple[np.ndarray, np.ndarray]:

@@ -18,13 +18,19 @@ import re
 import secrets
 from collections import deque
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 from paylab.clock import Clock, FixedClock
 from paylab.errors import AuthError, InvalidInput, RateLimited
+from paylab.parameters import param
 
-__all__ = ["SmsMessage", "SmsCodeService", "attacker_success", "simulate_sms_attack"]
+__all__ = ["SmsAttackModel", "SmsMessage", "SmsCodeService", "attacker_success", "attacker_success_exact",
+           "simulate_sms_attack", "MAX_CODES_PER_DAY"]
+
+#: Most codes a day the guessing model accepts (one a minute for a day is 1,440).
+MAX_CODES_PER_DAY = 100_000
 
 _PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 HOUR, DAY = 3600.0, 86400.0
@@ -182,17 +188,56 @@ class SmsCodeService:
         return None if pending is None else pending.digest
 
 
+def _check_counts(digits: object, attempts_per_code: object, codes: object) -> None:
+    for name, value in (("digits", digits), ("attempts_per_code", attempts_per_code), ("codes", codes)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if name == "digits" else 0):
+            raise InvalidInput(name, "non-negative integer", f"{name} must be a whole number")
+    if digits > 12:
+        raise InvalidInput("digits", "at most 12", "an SMS code has at most 12 digits in this model")
+    if codes > MAX_CODES_PER_DAY:
+        raise InvalidInput("codes", f"at most {MAX_CODES_PER_DAY:,}", "codes is the number of codes in a day")
+
+
 def attacker_success(digits: int = 6, attempts_per_code: int = 5, codes: int = 1) -> float:
     """Chance that random guessing hits at least one of ``codes`` codes, ``attempts_per_code`` guesses each.
 
     Each code is fresh and uniform; distinct guesses on one code win with ``a / 10**digits``,
-    so the attack fails only if every code survives: ``1 - (1 - a/10**d)**codes``.
+    so the attack fails only if every code survives: ``1 - (1 - a/10**d)**codes``. A float,
+    so compare it with a threshold through :func:`attacker_success_exact` (ch04-ex2).
     """
-    for name, value in (("digits", digits), ("attempts_per_code", attempts_per_code), ("codes", codes)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if name == "digits" else 0):
-            raise InvalidInput(name, "non-negative integer", f"{name} must be a whole number")
+    _check_counts(digits, attempts_per_code, codes)
     per_code = min(1.0, attempts_per_code / 10**digits)
     return float(1.0 - (1.0 - per_code) ** codes)
+
+
+def attacker_success_exact(digits: int = 6, attempts_per_code: int = 5, codes: int = 1) -> Fraction:
+    """The same chance as :func:`attacker_success`, as an exact fraction.
+
+    ``1 - (1 - 1e-4)`` in floating point is ``9.999999999998899e-05``, a hair under 1/10,000, so a
+    float comparison with a limit can give the wrong side; fractions compare exactly.
+    """
+    _check_counts(digits, attempts_per_code, codes)
+    per_code = min(Fraction(1), Fraction(attempts_per_code, 10**digits))
+    return 1 - (1 - per_code) ** codes
+
+
+@dataclass(frozen=True)
+class SmsAttackModel:
+    """An online guesser against SMS codes: how many digits, guesses per code and codes a day."""
+
+    digits: int = param(6, meaning="digits in each code", unit="digits", symbol="d", meaning_zh="验证码位数")
+    attempts_per_code: int = param(5, meaning="wrong guesses the service allows on one code", unit="guesses",
+                                   symbol="a", meaning_zh="每个验证码允许的尝试次数")
+    codes_per_day: int = param(10, meaning="codes the attacker can have sent to one phone in a day (the "
+                               "per-phone daily cap)", unit="codes per day", symbol="k",
+                               meaning_zh="每个手机号每天可获取的验证码数")
+
+    def __post_init__(self) -> None:
+        _check_counts(self.digits, self.attempts_per_code, self.codes_per_day)
+
+    def success(self) -> Fraction:
+        """Exact chance of at least one hit in a day: ``1 - (1 - a/10**d)**k``."""
+        return attacker_success_exact(self.digits, self.attempts_per_code, self.codes_per_day)
 
 
 def simulate_sms_attack(service: SmsCodeService, phone: str = "+8613800000000", *, duration: float = DAY,

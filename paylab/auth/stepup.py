@@ -19,12 +19,49 @@ import pandas as pd
 
 from paylab.errors import InvalidInput
 from paylab.money import Money
+from paylab.parameters import param
 
-__all__ = ["LOCATIONS", "risk_score", "synthetic_payments", "Decision", "StepUpPolicy", "standard_policies",
-           "evaluate_policies"]
+__all__ = ["LOCATIONS", "RiskWeights", "DEFAULT_WEIGHTS", "risk_score", "synthetic_payments", "Decision",
+           "StepUpPolicy", "standard_policies", "evaluate_policies", "MAX_PAYMENTS"]
 
 LOCATIONS = ("home", "domestic", "foreign")
-_LOCATION_POINTS = {"home": 0, "domestic": 10, "foreign": 30}
+#: Most synthetic payments one call generates.
+MAX_PAYMENTS = 1_000_000
+
+
+@dataclass(frozen=True)
+class RiskWeights:
+    """Points the step-up score adds per signal; the score is their sum, capped at 100 (illustrative)."""
+
+    unknown_device: int = param(30, meaning="points when the device has not been seen on this account",
+                                unit="points", symbol="w_dev", meaning_zh="陌生设备加分")
+    domestic: int = param(10, meaning="points when the payment comes from elsewhere in the country",
+                          unit="points", symbol="w_dom", meaning_zh="异地（境内）加分")
+    foreign: int = param(30, meaning="points when the payment comes from abroad", unit="points",
+                         symbol="w_abr", meaning_zh="境外加分")
+    new_payee: int = param(15, meaning="points when the payee is new to this customer", unit="points",
+                           symbol="w_pay", meaning_zh="新收款方加分")
+    per_failed_login: int = param(5, meaning="points per failed login in the last 24 hours", unit="points",
+                                  symbol="w_fail", meaning_zh="每次失败登录加分")
+    max_failed_logins: int = param(3, meaning="failed logins counted at most", unit="logins", symbol="f_max",
+                                   meaning_zh="计入的失败登录次数上限")
+    large_amount_minor: int = param(100_000, meaning="amount from which a payment counts as large", unit="minor",
+                                    symbol="A_large", meaning_zh="大额阈值")
+    large_amount: int = param(10, meaning="points for a large payment", unit="points", symbol="w_amt",
+                              meaning_zh="大额加分")
+    currency: str = "CNY"
+
+    def __post_init__(self) -> None:
+        for f in ("unknown_device", "domestic", "foreign", "new_payee", "per_failed_login", "max_failed_logins",
+                  "large_amount_minor", "large_amount"):
+            value = getattr(self, f)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= (10**12 if f ==
+                                                                                          "large_amount_minor"
+                                                                                          else 100):
+                raise InvalidInput(f, "integer 0..100 (amount: minor units)", f"{f} is a whole number of points")
+
+
+DEFAULT_WEIGHTS = RiskWeights()
 _REQUIRED = ("amount_minor", "known_device", "location", "new_payee", "failed_logins_24h")
 
 
@@ -35,22 +72,24 @@ def _field(payment: Mapping, name: str) -> object:
         raise InvalidInput(name, "present", f"a payment needs the field {name!r}") from None
 
 
-def risk_score(payment: Mapping) -> int:
-    """Points 0..100 from the payment's signals (higher = riskier); weights are illustrative."""
+def risk_score(payment: Mapping, weights: RiskWeights = DEFAULT_WEIGHTS) -> int:
+    """Points 0..100 from the payment's signals (higher = riskier); ``weights`` are illustrative."""
+    if not isinstance(weights, RiskWeights):
+        raise InvalidInput("weights", "a RiskWeights record", "weights must be a RiskWeights record")
     amount = _field(payment, "amount_minor")
     if isinstance(amount, bool) or not isinstance(amount, (int, np.integer)) or amount <= 0:
         raise InvalidInput("amount_minor", "positive integer (fen)", "amount_minor is a positive integer of fen")
     location = _field(payment, "location")
-    if location not in _LOCATION_POINTS:
+    if location not in LOCATIONS:
         raise InvalidInput("location", "home, domestic or foreign", f"unknown location {location!r}")
     failed = _field(payment, "failed_logins_24h")
     if isinstance(failed, bool) or not isinstance(failed, (int, np.integer)) or failed < 0:
         raise InvalidInput("failed_logins_24h", "non-negative integer", "failed_logins_24h counts failures")
-    score = 0 if bool(_field(payment, "known_device")) else 30
-    score += _LOCATION_POINTS[location]
-    score += 15 if bool(_field(payment, "new_payee")) else 0
-    score += 5 * min(int(failed), 3)
-    score += 10 if amount >= 100_000 else 0            # >= CNY 1,000
+    score = 0 if bool(_field(payment, "known_device")) else weights.unknown_device
+    score += {"home": 0, "domestic": weights.domestic, "foreign": weights.foreign}[location]
+    score += weights.new_payee if bool(_field(payment, "new_payee")) else 0
+    score += weights.per_failed_login * min(int(failed), weights.max_failed_logins)
+    score += weights.large_amount if amount >= weights.large_amount_minor else 0
     return min(score, 100)
 
 
@@ -60,8 +99,8 @@ def synthetic_payments(n: int = 20000, *, seed: int = 0, fraud_rate: float = 0.0
     Fraudsters more often use an unknown device, pay from abroad, pay a new payee,
     follow failed logins and spend more: the probabilities are invented for teaching.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InvalidInput("n", "positive integer", "n must be a positive whole number")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_PAYMENTS:
+        raise InvalidInput("n", f"integer 1..{MAX_PAYMENTS:,}", "n must be a positive whole number")
     if not isinstance(fraud_rate, float) or not 0 < fraud_rate < 0.5:
         raise InvalidInput("fraud_rate", "0 < rate < 0.5", "fraud_rate is a fraction below one half")
     rng = np.random.default_rng(seed)
@@ -104,11 +143,16 @@ class StepUpPolicy:
     (a simplified low-value exemption). ``default_challenge``: what happens otherwise.
     """
 
-    name: str
-    challenge_over: Money | None = None
-    risk_threshold: int | None = None
-    low_value: Money | None = None
-    default_challenge: bool = False
+    name: str = param("policy", meaning="a label for tables and plots", symbol="—", meaning_zh="策略名称")
+    challenge_over: Money | None = param(None, meaning="challenge every payment at or above this amount "
+                                         "(none: no amount rule)", unit="money", symbol="A_max",
+                                         meaning_zh="超过此金额一律验证")
+    risk_threshold: int | None = param(None, meaning="challenge when the risk score reaches this (none: no score "
+                                       "rule)", unit="points", symbol="θ", meaning_zh="风险分阈值")
+    low_value: Money | None = param(None, meaning="below this amount, no challenge (simplified low-value "
+                                    "exemption)", unit="money", symbol="A_low", meaning_zh="小额免验证金额")
+    default_challenge: bool = param(False, meaning="challenge when no rule above decides", symbol="—",
+                                    meaning_zh="默认是否验证")
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
