@@ -23,6 +23,8 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
+import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -34,10 +36,14 @@ from paylab.errors import InvalidInput, SignatureError, TamperedError
 
 __all__ = [
     "sign_webhook", "verify_webhook", "parse_header", "encrypt_notice", "decrypt_notice",
-    "MerchantInbox", "DEFAULT_TOLERANCE",
+    "MerchantInbox", "DEFAULT_TOLERANCE", "MAX_HEADER_LENGTH", "MAX_TIMESTAMP",
 ]
 
 DEFAULT_TOLERANCE = 300
+#: the longest header read (Stripe's headers are ~100 characters; one v1 per rotating secret)
+MAX_HEADER_LENGTH = 8192
+#: the largest timestamp accepted: 12 digits, far past any real clock (year 33658)
+MAX_TIMESTAMP = 10**12 - 1
 
 
 def _payload_bytes(payload: object) -> bytes:
@@ -53,7 +59,11 @@ def _secrets(secret: str | Sequence[str]) -> list[bytes]:
     if not items or not all(isinstance(s, str) and s for s in items):
         raise InvalidInput("secret", "non-empty string (or list of them)",
                            "a webhook secret is a non-empty string, or a list of them during rotation")
-    return [s.encode() for s in items]
+    try:
+        return [s.encode() for s in items]
+    except UnicodeEncodeError:
+        raise InvalidInput("secret", "encodable as UTF-8",
+                           "a webhook secret must be text that UTF-8 can encode") from None
 
 
 def _mac(secret: bytes, timestamp: int, payload: bytes) -> str:
@@ -64,54 +74,92 @@ def sign_webhook(payload: bytes, secret: str | Sequence[str], timestamp: int) ->
     """The signature header for ``payload`` sent at ``timestamp``; a list of secrets gives one
     ``v1`` per secret (what a gateway sends while a merchant rotates its secret)."""
     body = _payload_bytes(payload)
-    if isinstance(timestamp, bool) or not isinstance(timestamp, int) or timestamp < 0:
-        raise InvalidInput("timestamp", "non-negative int", "the timestamp is whole epoch seconds")
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int) or not 0 <= timestamp <= MAX_TIMESTAMP:
+        raise InvalidInput("timestamp", f"int from 0 to {MAX_TIMESTAMP}",
+                           "the timestamp is whole epoch seconds (at most 12 digits)")
     sigs = ",".join(f"v1={_mac(s, timestamp, body)}" for s in _secrets(secret))
     return f"t={timestamp},{sigs}"
 
 
+
+
+def _bad_header(message: str, rule: str = "t=<seconds>,v1=<hex>") -> SignatureError:
+    return SignatureError(message, field="header", rule=rule)
+
+
 def parse_header(header: str) -> tuple[int, list[str]]:
-    """Split a signature header into its timestamp and its ``v1`` signatures."""
-    if not isinstance(header, str) or not header:
-        raise SignatureError("missing signature header", field="header", rule="t=...,v1=...")
+    """Split a signature header into its timestamp and its ``v1`` signatures.
+
+    The header arrives from the network, so any text is possible: whatever is not
+    ``t=<ASCII digits>`` once and ``v1=…`` at least once raises ``SignatureError``
+    (never a raw ``ValueError``). Other schemes (``v0=…``) are ignored, as Stripe does.
+    """
+    if not isinstance(header, str):
+        raise _bad_header(f"the signature header must be text, not {type(header).__name__}")
+    if not header:
+        raise _bad_header("missing signature header")
+    if len(header) > MAX_HEADER_LENGTH:
+        raise _bad_header(f"header of {len(header)} characters is longer than {MAX_HEADER_LENGTH}",
+                          rule=f"at most {MAX_HEADER_LENGTH} characters")
     ts: int | None = None
     sigs: list[str] = []
     for part in header.split(","):
         name, sep, value = part.strip().partition("=")
         if not sep:
-            raise SignatureError(f"malformed header item {part!r}", field="header", rule="t=...,v1=...")
+            raise _bad_header(f"malformed header item {part[:40]!r}")
         if name == "t":
-            if not value.isdigit():
-                raise SignatureError("timestamp is not a whole number", field="header", rule="t=<int>")
+            if ts is not None:
+                raise _bad_header("more than one timestamp t= in header", rule="one t=")
+            # str.isdigit() is true for '²' and other non-ASCII digits that int() refuses
+            if not (value.isascii() and value.isdigit()) or len(value) > 12:
+                raise _bad_header(f"timestamp {value[:20]!r} is not whole seconds (1 to 12 ASCII digits)",
+                                  rule="t=<int>")
             ts = int(value)
         elif name == "v1":
             sigs.append(value)
         # other schemes (v0, …) are ignored, as Stripe does
     if ts is None:
-        raise SignatureError("no timestamp t= in header", field="header", rule="t=...,v1=...")
+        raise _bad_header("no timestamp t= in header")
     if not sigs:
-        raise SignatureError("no v1 signature in header", field="header", rule="t=...,v1=...")
+        raise _bad_header("no v1 signature in header")
     return ts, sigs
 
 
+def _finite_number(value: object, field: str, *, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        raise InvalidInput(field, "finite number" + (" or None" if allow_none else ""),
+                           f"{field} must be a finite number of seconds, got {value!r}")
+    return float(value)
+
+
 def verify_webhook(payload: bytes, header: str, secret: str | Sequence[str], *, now: float,
-                   tolerance: float = DEFAULT_TOLERANCE) -> int:
+                   tolerance: float | None = DEFAULT_TOLERANCE) -> int:
     """Check a notice's signature header; return its timestamp. Raises ``SignatureError`` if no
     ``v1`` matches any secret (constant-time compare) or if the timestamp is more than
-    ``tolerance`` seconds away from ``now`` (a replay)."""
+    ``tolerance`` seconds away from ``now``, in the past (a replay) or the future (a forged
+    clock); ``tolerance=None`` skips the time check, as Stripe's libraries allow."""
     body = _payload_bytes(payload)
     keys = _secrets(secret)
+    now_s = _finite_number(now, "now")
+    tol = _finite_number(tolerance, "tolerance", allow_none=True)
+    if tol is not None and tol < 0:
+        raise InvalidInput("tolerance", "non-negative", "tolerance is a number of seconds, 0 or more")
     ts, sigs = parse_header(header)
+    # compare bytes: compare_digest refuses str with non-ASCII characters (a raw TypeError)
+    given = [sig.encode("utf-8", "surrogatepass") for sig in sigs]
     good = False
     for key in keys:
-        expected = _mac(key, ts, body)
-        for sig in sigs:
+        expected = _mac(key, ts, body).encode("ascii")
+        for sig in given:
             good |= hmac.compare_digest(expected, sig)  # no early exit: constant time per pair
     if not good:
         raise SignatureError("no v1 signature matches: wrong secret or body changed",
                              field="header", rule="HMAC-SHA256 match")
-    if tolerance is not None and abs(now - ts) > tolerance:
-        raise SignatureError(f"timestamp {ts} is {abs(now - ts):.0f} s from now (tolerance "
+    if tol is not None and abs(now_s - ts) > tol:
+        when = "old" if ts < now_s else "in the future"
+        raise SignatureError(f"timestamp {ts} is {abs(now_s - ts):.0f} s {when} (tolerance "
                              f"{tolerance} s): possible replay", field="timestamp", rule="tolerance")
     return ts
 
@@ -208,17 +256,27 @@ class MerchantInbox:
         except SignatureError:
             self.rejected += 1
             raise
-        event = json.loads(payload)
-        eid = event.get("id")
+        try:
+            event = json.loads(payload)
+        except (UnicodeDecodeError, ValueError):
+            raise InvalidInput("payload", "JSON event", "the signed body is not a JSON event") from None
+        eid = event.get("id") if isinstance(event, dict) else None
         if not isinstance(eid, str):
             raise InvalidInput("event.id", "string", "an event needs an id")
+        oid = None
+        if event.get("type") == "payment_intent.succeeded":
+            data = event.get("data")
+            obj = data.get("object") if isinstance(data, dict) else None
+            oid = obj.get("id") if isinstance(obj, dict) else None
+            if not isinstance(oid, str):
+                raise InvalidInput("event.data.object.id", "string",
+                                   "a payment_intent.succeeded event names its intent in data.object.id")
         if self.idempotent and eid in self.seen:
             self.duplicates += 1
             return False
         self.seen.add(eid)
         self.processed.append(event)
-        if event.get("type") == "payment_intent.succeeded":
-            oid = event["data"]["object"]["id"]
+        if oid is not None:
             self.fulfilled[oid] = self.fulfilled.get(oid, 0) + 1
         if self.handler is not None:
             self.handler(event)
