@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: Funding-source kinds and the catalogue method each pays with (as in ``paylab.flow``).
-SOURCE_METHODS = {"bank_account": "online_banking", "card": "card_cross_border",
+SOURCE_METHODS = {"bank_account": "online_banking", "card": "card_domestic",
                   "wallet": "platform_balance", "prepaid": "prepaid_card"}
 
 #: The gateway's default step-up threshold: CNY 2,000 (illustrative), in minor units.

@@ -24,6 +24,7 @@ __all__ = [
     "CATALOGUE",
     "KINDS",
     "get",
+    "card_method",
     "fee",
     "net_amount",
     "check_limits",
@@ -161,6 +162,13 @@ _METHODS = [
                   ("buyer's device", "card scheme", "issuer", "acquirer", "merchant"), "issuing bank",
                   "credit", _m("0.60"), per_txn_limit="1000", daily_limit="5000", confirm_seconds=1,
                   settlement_days=1, typical_use="tap-to-pay at a till"),
+    PaymentMethod("card_domestic", "Domestic bank card / quick pay", "银行卡快捷支付", "card",
+                  ("cardholder", "issuing bank", "UnionPay / NetsUnion", "acquirer or payment institution",
+                   "merchant"), "issuing bank", "credit", _m("0.60"), per_txn_limit="50000",
+                  daily_limit="200000", confirm_seconds=3, settlement_days=1,
+                  typical_use="a card issued in China paying a shop in China (the usual case)",
+                  notes="illustrative: near the sum of the 2016 caps on issuer (0.45 % credit, 0.35 % debit) "
+                        "and network (0.0325 % merchant side) fees plus a market-priced acquirer margin"),
     PaymentMethod("card_cross_border", "International card online", "国际信用卡在线支付", "card",
                   ("cardholder", "issuer", "card scheme", "acquirer", "merchant"), "issuing bank (credit line)",
                   "credit", _m("2.90", fixed="2.00"), per_txn_limit="100000", daily_limit="200000",
@@ -189,6 +197,20 @@ def get(method: str | PaymentMethod) -> PaymentMethod:
     except (KeyError, TypeError):
         raise NotFound(f"no payment method {method!r}; known: {', '.join(CATALOGUE)}",
                        field="method") from None
+
+
+def card_method(merchant_currency: str = "CNY", card_currency: str | None = None, *,
+                cross_border: bool = False) -> str:
+    """The catalogue id a card payment is priced with: ``card_domestic`` when card and merchant
+    share a currency (a card issued in China paying a shop in China), ``card_cross_border`` when
+    the sale is marked ``cross_border`` or the card is in another currency."""
+    for name, code in (("merchant_currency", merchant_currency), ("card_currency", card_currency)):
+        if code is not None and (not isinstance(code, str) or len(code) != 3 or not code.isalpha()):
+            raise InvalidInput(name, "ISO 4217 code", f"{name} must be a three-letter currency code")
+    if not isinstance(cross_border, bool):
+        raise InvalidInput("cross_border", "True or False", "cross_border must be a bool")
+    foreign = card_currency is not None and card_currency.upper() != merchant_currency.upper()
+    return "card_cross_border" if cross_border or foreign else "card_domestic"
 
 
 def fee(method: str | PaymentMethod, amount: Money) -> Money:

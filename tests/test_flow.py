@@ -121,14 +121,14 @@ def test_automatic_payment_runs_the_six_steps(world):
     assert pi.status == REQUIRES_CONFIRMATION and pi.trade_status == "WAIT_BUYER_PAY"
     gw.confirm(pi.id)
     assert pi.status == SUCCEEDED and pi.received == cny("120.00")
-    assert pi.fee_minor == methods.fee("card_cross_border", cny("120.00")).minor_units
+    assert pi.fee_minor == methods.fee("card_domestic", cny("120.00")).minor_units
     steps = [e.step for e in gw.trace(pi.id)]
     assert steps == sorted(steps) and set(steps) == {1, 2, 3, 4, 5}
     assert [e.seq for e in gw.trace(pi.id)] == sorted(e.seq for e in gw.trace(pi.id))
     first = gw.trace(pi.id)[0]
     assert (first.step_zh, first.step_en) == STEPS[1] == ("交易发起", "initiation")
     assert inbox.fulfilled == {pi.id: 1}
-    assert ledger.balance("merchant:shop:receivable:CNY") == -(cny("120.00") - cny("5.48"))
+    assert ledger.balance("merchant:shop:receivable:CNY") == -(cny("120.00") - cny("0.72"))
     ledger.check_invariants()
     table = gw.trace_table(pi.id)
     assert list(table["step"]) == steps
@@ -380,7 +380,7 @@ def test_failing_endpoint_keeps_notice_for_redelivery():
 def test_funding_sources_map_to_catalogue(world):
     gw, _, _, _, src = world
     assert gw.source(src["bank"]).method_id == "online_banking"
-    assert gw.source(src["card"]).method_id == "card_cross_border"
+    assert gw.source(src["card"]).method_id == "card_domestic"
     assert gw.source(src["wallet"]).method_id == "platform_balance"
     assert gw.source(src["prepaid"]).method_id == "prepaid_card"
     qr = gw.add_funding_source("alice", "wallet", balance=cny("5.00"), method="qr_code")
@@ -780,7 +780,7 @@ def test_escrow_confirm_receipt(world):
     gw.confirm_receipt(pi.id)
     assert pi.trade_status == "TRADE_FINISHED" and ledger.balance("escrow:CNY").is_zero()
     assert -ledger.balance("merchant:shop:receivable:CNY") == cny("200.00") - methods.fee(
-        "card_cross_border", cny("200.00"))
+        "card_domestic", cny("200.00"))
     with pytest.raises(InvalidTransition):
         gw.refund(pi.id)
     with pytest.raises(InvalidTransition):
@@ -821,7 +821,7 @@ def test_escrow_partial_dispute_then_release(world):
     gw.dispute(pi.id, cny("40.00"))
     assert pi.trade_status == "TRADE_SUCCESS"
     gw.confirm_receipt(pi.id)
-    assert pi.fee_minor == methods.fee("card_cross_border", cny("60.00")).minor_units
+    assert pi.fee_minor == methods.fee("card_domestic", cny("60.00")).minor_units
     assert platform_owes(ledger) == paid_to_customers(gw) == 6000
 
 
@@ -835,7 +835,7 @@ def test_records_and_statement_agree(world):
     assert mov["amount"].sum() == stm["amount"].sum() == 1100
     report = reconcile(mov, stm)
     assert report.clean
-    batch = settlement_batch(rec, day_of(pi.created) + 2)  # cards settle T+2
+    batch = settlement_batch(rec, day_of(pi.created) + 1)  # domestic cards settle T+1
     assert batch["payout"].tolist() == [1000 - pi.fee_minor - 100]
     assert gw.summary() == {SUCCEEDED: 1}
     assert [e.type for e in gw.list_events(pi.id, type="charge.refunded")] == ["charge.refunded"]

@@ -29,6 +29,50 @@ def test_fee_models():
     assert capped.describe() == "1%, cap 2"
 
 
+def test_domestic_card_fee_on_268():
+    # a card issued in China paying a Hangzhou shop: the domestic rate, 0.60 % (illustrative)
+    amount = Money("268.00", "CNY")
+    assert M.card_method("CNY", "CNY") == "card_domestic"
+    assert M.fee(M.card_method("CNY", "CNY"), amount) == Money("1.61", "CNY")  # 1.608 rounds half up
+    assert M.CATALOGUE["card_domestic"].name_zh == "银行卡快捷支付"
+
+
+def test_cross_border_sale_keeps_the_cross_border_rate():
+    amount = Money("268.00", "CNY")
+    assert M.card_method("CNY", cross_border=True) == "card_cross_border"
+    assert M.card_method("CNY", "USD") == "card_cross_border"  # a foreign card
+    assert M.fee(M.card_method("CNY", "USD"), amount) == Money("9.77", "CNY")  # 2.9 % + CNY 2
+    assert M.fee("card_domestic", amount) < M.fee("card_cross_border", amount)
+
+
+@pytest.mark.parametrize("kwargs,field", [({"merchant_currency": "yuan"}, "merchant_currency"),
+                                          ({"card_currency": 156}, "card_currency"),
+                                          ({"cross_border": "yes"}, "cross_border")])
+def test_card_method_bad_input(kwargs, field):
+    with pytest.raises(InvalidInput) as e:
+        M.card_method(**kwargs)
+    assert e.value.field == field
+
+
+def test_gateway_prices_cards_as_domestic_unless_cross_border():
+    from paylab.clock import FixedClock
+    from paylab.flow import Gateway
+    from paylab.flow.bank import source_method
+
+    gw = Gateway(clock=FixedClock(1_767_225_600))
+    gw.add_merchant("tea_shop")
+    gw.add_customer("alice")
+    home = gw.add_funding_source("alice", "card", credit_limit=Money("8000.00", "CNY"))
+    abroad = gw.add_funding_source("alice", "card", credit_limit=Money("8000.00", "CNY"),
+                                   method=source_method("card", cross_border=True))
+    assert gw.pay("tea_shop", Money("268.00", "CNY"), home).fee_minor == 161
+    assert gw.pay("tea_shop", Money("268.00", "CNY"), abroad).fee_minor == 977
+    assert source_method("wallet") == "platform_balance"
+    with pytest.raises(InvalidInput) as e:
+        source_method("cash")
+    assert e.value.field == "kind"
+
+
 def test_fee_half_up_rounding():
     assert M.FeeModel(Decimal("0.5")).of(Money("1.00", "CNY")) == Money("0.01", "CNY")  # 0.005 -> 0.01
 

@@ -2,7 +2,9 @@
 bank's own statement, plus the catalogue's fees and limits in integer minor units.
 
 Each funding source maps to a :mod:`paylab.methods` catalogue id (bank account → online
-banking, card → international card, wallet → platform balance, prepaid → prepaid card).
+banking, card → domestic bank card / quick pay, wallet → platform balance, prepaid → prepaid
+card). The simulated gateway is a domestic one, so a card is priced as a domestic card unless the
+sale is cross-border: pass ``method=source_method("card", cross_border=True)``.
 The bank is idempotent per reference: asking it twice to debit for one payment debits once.
 """
 
@@ -13,18 +15,31 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from paylab import errors as _errors
 from paylab import methods as _methods
 from paylab.money import Currency
 
-__all__ = ["SOURCE_KINDS", "FundingSource", "Bank", "fee_minor"]
+__all__ = ["SOURCE_KINDS", "FundingSource", "Bank", "fee_minor", "source_method"]
 
 #: Funding-source kinds -> (default catalogue method id, funding type).
 SOURCE_KINDS: dict[str, tuple[str, str]] = {
     "bank_account": ("online_banking", "balance"),
-    "card": ("card_cross_border", "credit"),
+    "card": ("card_domestic", "credit"),
     "wallet": ("platform_balance", "balance"),
     "prepaid": ("prepaid_card", "stored_value"),
 }
+
+
+def source_method(kind: str, *, cross_border: bool = False) -> str:
+    """The catalogue id a funding source of ``kind`` pays with; a card on a cross-border sale
+    is priced as an international card (``card_cross_border``), every other card as domestic."""
+    if kind not in SOURCE_KINDS:
+        raise _errors.InvalidInput("kind", f"one of {sorted(SOURCE_KINDS)}", f"unknown funding source {kind!r}")
+    if kind == "card":
+        return _methods.card_method(cross_border=cross_border)
+    if not isinstance(cross_border, bool):
+        raise _errors.InvalidInput("cross_border", "True or False", "cross_border must be a bool")
+    return SOURCE_KINDS[kind][0]
 
 
 @dataclass(slots=True)
