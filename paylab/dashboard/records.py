@@ -111,7 +111,7 @@ class MerchantProfile:
     markets: Mapping[str, Decimal] = field(
         default_factory=lambda: {"domestic": Decimal("0.8"), "cross_border": Decimal("0.2")},
         metadata={"meaning": "share of buyers in each market (sums to 1)", "unit": "share of buyers",
-                  "source": ILLUSTRATIVE, "symbol": "$w_m$", "meaning_zh": "各市场买家占比（合计为 1）"})
+                  "source": ILLUSTRATIVE, "symbol": "$w_j$", "meaning_zh": "各市场买家占比（合计为 1）"})
     trust_gap: float = param(0.05, meaning="share of buyers who will not pay a stranger without escrow",
                              unit="share of buyers", symbol=r"$\gamma$", meaning_zh="没有担保就不愿付款的买家占比")
     cost_of_funds: Decimal = param(Decimal("0.06"), meaning="yearly rate paid on cash waiting for settlement",
