@@ -53,3 +53,10 @@ def test_user_counts_print_no_placeholder_for_an_unconfirmed_share():
     assert len(shares) == sum(u.share_of_internet_users is not None for u in ONLINE_PAYMENT_USERS)
     assert shares["share of internet users"].str.fullmatch(r"\d+\.\d%").all()
     assert all(u.report for u in ONLINE_PAYMENT_USERS)
+
+
+def test_timeline_ends_after_the_last_milestone_and_same_day_settlement_is_labelled():
+    lo, hi = O.timeline().axes[0].get_xlim()
+    assert lo < min(m.year for m in MILESTONES) and max(m.year for m in MILESTONES) < hi <= 2026
+    panel = O.method_comparison([Money("20", "CNY")], ["ewallet", "qr_code"]).axes[2]
+    assert [t.get_text() for t in panel.texts] == ["T+0, same day", "T+1"]

@@ -11,9 +11,14 @@ from paylab.facts import ERAS, MILESTONES, ONLINE_PAYMENT_USERS, Milestone
 from paylab.money import Money
 from paylab.plots import PALETTE, new_axes, use_style
 
+#: Milestones from this year on are labelled to the left of their dot, so the axis can end
+#: at the last milestone instead of leaving room for text past it.
+_LABEL_LEFT_FROM = 2012
+
 
 def timeline(milestones: Iterable[Milestone] = MILESTONES):
-    """Dated milestones on one axis, coloured by the stage of section 2.1."""
+    """Dated milestones on one axis, coloured by the stage of section 2.1; the axis ends
+    a year after the last milestone (later labels sit left of their dot)."""
     use_style()
     ms = list(milestones)
     fig, ax = plt.subplots(figsize=(9, 5.5))
@@ -21,13 +26,19 @@ def timeline(milestones: Iterable[Milestone] = MILESTONES):
     for i, m in enumerate(ms):
         y = len(ms) - i
         ax.scatter(m.year, y, color=colour[m.era], zorder=3)
-        ax.annotate(f"{m.date}  {m.event}", (m.year, y), xytext=(6, 0), textcoords="offset points",
-                    va="center", fontsize=7.5)
+        left = m.year >= _LABEL_LEFT_FROM
+        ax.annotate(f"{m.date}  {m.event}", (m.year, y), xytext=(-6 if left else 6, 0),
+                    textcoords="offset points", va="center", ha="right" if left else "left",
+                    fontsize=7.5)
     for era in ERAS:
         ax.scatter([], [], color=colour[era], label=era)
     ax.set_yticks([])
     ax.grid(axis="y", visible=False)
-    ax.set_xlim(1998, 2036)
+    first = min(int(m.year) for m in ms) if ms else 1998
+    last = max(int(m.year) for m in ms) if ms else 2025
+    ax.set_xlim(first - 1, last + 1)
+    ax.set_xticks(range(first - first % 2, last + 2, 2))
+    ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel("year")
     ax.set_title("Milestones of e-payment (sources in the table below)")
     ax.legend(loc="lower left", fontsize=8, title="stage")
@@ -68,9 +79,15 @@ def method_comparison(amounts: Iterable[Money], methods: Iterable[str] | None = 
     axes[1].barh(list(ys), [m.confirm_seconds for m in ms], color=PALETTE[2])
     axes[1].set_xscale("log")
     axes[1].set_xlabel("seconds to confirm (log)")
-    axes[2].barh(list(ys), [m.settlement_days for m in ms], color=PALETTE[3])
+    days = [m.settlement_days for m in ms]
+    axes[2].barh(list(ys), days, color=PALETTE[3])
+    for y, d in zip(ys, days, strict=True):
+        # a T+0 bar has no length: the label says "same day" so the row does not look empty
+        axes[2].annotate("T+0, same day" if d == 0 else f"T+{d}", (d, y), xytext=(4, 0),
+                         textcoords="offset points", va="center", fontsize=8)
     axes[2].set_xlabel("days to settle (T+n)")
-    axes[2].set_xticks([0, 1, 2])
+    axes[2].set_xlim(0, max(days, default=0) + 1.5)
+    axes[2].set_xticks(range(0, max(days, default=0) + 1))
     fig.suptitle("Payment methods compared (illustrative parameters, not a price list)")
     fig.tight_layout()
     return fig
