@@ -1,6 +1,6 @@
 """A risk register for an e-payment business: likelihood x impact, before and after controls.
 
-The four families follow the source chapter: technical (attacks, vulnerabilities,
+The four families follow the book this course follows: technical (attacks, vulnerabilities,
 malware), operational (weak passwords, unsafe networks, staff error), reputational
 and legal. Scores are on 1-5 scales and are *illustrative judgements* for a
 teaching platform, not measurements. Each risk names the controls of chapter 4
@@ -16,7 +16,7 @@ import pandas as pd
 
 from paylab.errors import InvalidInput
 
-__all__ = ["CATEGORIES", "Risk", "RISKS", "risk_register", "level", "heat_counts"]
+__all__ = ["CATEGORIES", "Risk", "RISKS", "risk_register", "level", "heat_counts", "heat_table"]
 
 CATEGORIES = ("technical", "operational", "reputational", "legal")
 _LEVELS = ((1, 4, "low"), (5, 9, "medium"), (10, 15, "high"), (16, 25, "critical"))
@@ -94,8 +94,11 @@ RISKS: tuple[Risk, ...] = (
          ("firewall segmentation", "audit log and review", "user education and staff training"), 2, 3),
     Risk("O4", "operational", "Slow response to an incident", "no runbook, unclear owner", 3, 4,
          ("incident response plan", "intrusion detection"), 2, 3),
+    # R1's controls act after a breach: encrypted and minimised data are worth little to a thief, and a
+    # rehearsed response limits the damage. None makes a breach less likely, and hiding one is no control
+    # (PIPL requires notice), so only the impact falls.
     Risk("R1", "reputational", "Breach becomes public", "leak of card or identity data", 3, 5,
-         ("AES-GCM record protection", "data minimisation", "incident response plan"), 2, 4),
+         ("AES-GCM record protection", "data minimisation", "incident response plan"), 3, 3),
     Risk("R2", "reputational", "Checkout friction drives customers away", "too many challenges", 4, 3,
          ("step-up authentication", "biometric confirmation"), 2, 2),
     Risk("L1", "legal", "Liability for unauthorised payments", "provider bears losses unless it proves user fault",
@@ -136,3 +139,18 @@ def heat_counts(register: pd.DataFrame, *, residual: bool = False) -> pd.DataFra
     for li, im in zip(register[lik], register[imp], strict=True):
         grid.loc[int(li), int(im)] += 1
     return grid
+
+
+def heat_table(register: pd.DataFrame, *, residual: bool = False) -> pd.DataFrame:
+    """The heat map as a table a reader can scan: one row per likelihood, the risk ids in each impact column."""
+    lik, imp = ("residual likelihood", "residual impact") if residual else ("likelihood", "impact")
+    if not {lik, imp, "id"} <= set(register.columns):
+        raise InvalidInput("register", "risk_register() table", f"register lacks {lik!r}/{imp!r}/'id'")
+    rows = []
+    for li in range(5, 0, -1):
+        row: dict[str, object] = {"likelihood": li}
+        for im in range(1, 6):
+            ids = register.loc[(register[lik] == li) & (register[imp] == im), "id"]
+            row[f"impact {im}"] = ", ".join(sorted(ids)) or "·"
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -90,3 +90,23 @@ def test_plots_draw_with_labels():
     assert brute_force_plot(cost).axes[0].get_yscale() == "log"
     assert confusion_plot(confusion_matrix([True, False], [True, True])).axes[0].texts[0].get_text() == "1"
     plt.close("all")
+
+
+def test_r1_controls_lower_impact_not_likelihood():
+    """Issue 11: the chapter says R1's controls (encryption, minimisation, response) lower its impact only."""
+    r1 = next(r for r in RISKS if r.id == "R1")
+    assert r1.residual_likelihood == r1.likelihood and r1.residual_impact < r1.impact
+
+
+def test_heat_table_has_named_columns_and_every_id():
+    from paylab.risk import heat_table
+
+    reg = risk_register()
+    for residual in (False, True):
+        t = heat_table(reg, residual=residual)
+        assert list(t.columns) == ["likelihood", *[f"impact {i}" for i in range(1, 6)]]
+        ids = [x for col in t.columns[1:] for cell in t[col] for x in cell.split(", ") if x != "·"]
+        assert sorted(ids) == sorted(reg["id"])
+    assert "L1" in heat_table(reg).loc[1, "impact 4"]             # likelihood 4 is the second row
+    with pytest.raises(InvalidInput):
+        heat_table(reg.drop(columns=["id"]))
