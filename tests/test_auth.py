@@ -419,6 +419,7 @@ def test_threshold_widget_shows_and_updates():
     slider.value = 0.9
     far, _ = error_rates(scores, 0.9)
     assert out.value == rates_html(scores, 0.9) and f"{far:.3%}" in out.value
+    assert repr(box).startswith("Biometric threshold slider at 0.90") and "VBox(" not in repr(box)
 
 
 def test_attacker_success_exact_agrees_with_the_limit():

@@ -9,7 +9,7 @@ import pandas as pd
 
 from paylab.auth.biometrics import equal_error_rate, error_rates
 
-__all__ = ["rates_html", "threshold_slider"]
+__all__ = ["ThresholdSlider", "rates_html", "threshold_slider"]
 
 
 def rates_html(scores: pd.DataFrame, threshold: float) -> str:
@@ -22,7 +22,20 @@ def rates_html(scores: pd.DataFrame, threshold: float) -> str:
     return f"<p><i>synthetic match scores</i></p><table>{body}</table>"
 
 
-def threshold_slider(scores: pd.DataFrame, threshold: float | None = None) -> widgets.VBox:
+class ThresholdSlider(widgets.VBox):
+    """The slider and its table; its plain-text form states the current rates instead of listing widgets."""
+
+    def __init__(self, children: list, scores: pd.DataFrame, slider: widgets.FloatSlider) -> None:
+        super().__init__(children)
+        self._scores, self._slider = scores, slider
+
+    def __repr__(self) -> str:
+        far, frr = error_rates(self._scores, self._slider.value)
+        return (f"Biometric threshold slider at {self._slider.value:.2f}: FAR {far:.2%}, FRR {frr:.2%} "
+                "(synthetic scores; run the notebook to move it)")
+
+
+def threshold_slider(scores: pd.DataFrame, threshold: float | None = None) -> ThresholdSlider:
     """A slider over the decision threshold (default: the equal-error point); shows its state at once."""
     start = round(equal_error_rate(scores)[0], 2) if threshold is None else float(threshold)
     slider = widgets.FloatSlider(value=start, min=0.0, max=1.0, step=0.01, description="threshold",
@@ -33,4 +46,4 @@ def threshold_slider(scores: pd.DataFrame, threshold: float | None = None) -> wi
         out.value = rates_html(scores, slider.value)
 
     slider.observe(refresh, names="value")
-    return widgets.VBox([slider, out])
+    return ThresholdSlider([slider, out], scores, slider)
