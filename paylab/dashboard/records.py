@@ -231,7 +231,7 @@ class Assumptions:
                                          "reconciliation", unit="yuan / method / month", symbol="$k_m$",
                                          meaning_zh="每多接入一种支付方式的月运营成本")
     days_per_month: int = param(30, meaning="days in a month, to turn monthly sales into daily ones",
-                                unit="days", symbol="$D$", meaning_zh="每月天数")
+                                unit="days", symbol="$n_d$", meaning_zh="每月天数")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "switch_rate", _prob(self.switch_rate, "switch_rate"))

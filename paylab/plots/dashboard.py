@@ -33,8 +33,9 @@ def default_table(profile: db.MerchantProfile | None = None,
 def compare_plot(table: pd.DataFrame, title: str = "Four designs, one merchant (illustrative parameters)"):
     """Four small bar charts: conversion, cost per payment, fraud loss and days to cash."""
     use_style()
+    currency = table["cost / payment"].iloc[0].currency.code if len(table) else ""
     panels = [("conversion", "conversion", lambda s: s.astype(float)),
-              ("cost / payment", "cost per payment", lambda s: s.map(lambda m: float(m.amount))),
+              ("cost / payment", f"cost per payment ({currency})", lambda s: s.map(lambda m: float(m.amount))),
               ("fraud loss (bp)", "fraud loss (bp of sales)", lambda s: s.astype(float)),
               ("days to cash", "days from sale to cash", lambda s: s.astype(float))]
     fig, axes = plt.subplots(1, 4, figsize=(12, 3.4))
