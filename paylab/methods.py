@@ -17,6 +17,7 @@ import pandas as pd
 
 from paylab.errors import InvalidInput, NotFound, PaymentDeclined
 from paylab.money import Money, _to_decimal
+from paylab.parameters import param
 
 __all__ = [
     "FeeModel",
@@ -50,10 +51,14 @@ KINDS = {
 class FeeModel:
     """Merchant fee = ``percent`` of the amount + ``fixed``, then held within [minimum, cap]."""
 
-    percent: Decimal = Decimal("0")
-    fixed: Decimal = Decimal("0")
-    minimum: Decimal = Decimal("0")
-    cap: Decimal | None = None
+    percent: Decimal = param(Decimal("0"), meaning="share of the amount charged", unit="% of the amount",
+                             symbol="$p$", meaning_zh="按金额收取的费率")
+    fixed: Decimal = param(Decimal("0"), meaning="fixed charge per payment", unit="yuan per payment",
+                           symbol="$c$", meaning_zh="每笔固定费用")
+    minimum: Decimal = param(Decimal("0"), meaning="lowest fee per payment", unit="yuan", symbol="$m$",
+                             meaning_zh="每笔最低手续费")
+    cap: Decimal | None = param(None, meaning="highest fee per payment (none: no cap)", unit="yuan",
+                                symbol="$M$", meaning_zh="每笔手续费上限（无则不封顶）")
 
     def __post_init__(self) -> None:
         for name in ("percent", "fixed", "minimum", "cap"):
