@@ -100,22 +100,22 @@ class MerchantProfile:
     name: str = param("Example merchant (fictional)", meaning="the merchant (every example is fictional)",
                       meaning_zh="商户名称（均为虚构）")
     orders_per_month: int = param(20_000, meaning="checkout attempts by genuine buyers per month",
-                                  unit="orders / month", symbol="$N$", meaning_zh="每月真实买家的结账次数")
+                                  unit="orders / month", symbol="N", meaning_zh="每月真实买家的结账次数")
     average_order: Decimal = param(Decimal("200"), meaning="average order value", unit="yuan",
-                                   symbol=r"$\bar x$", meaning_zh="平均订单金额")
+                                   symbol="x̄", meaning_zh="平均订单金额")
     currency: str = "CNY"
     margin: Decimal = param(Decimal("0.30"), meaning="gross margin on sales, before payment costs",
-                            unit="share of sales", symbol=r"$\mu$", meaning_zh="毛利率（未扣支付成本）")
+                            unit="share of sales", symbol="μ", meaning_zh="毛利率（未扣支付成本）")
     fraud_pressure: float = param(0.01, meaning="fraudulent attempts per genuine attempt",
-                                  unit="ratio", symbol=r"$\phi$", meaning_zh="每笔真实交易对应的欺诈尝试数")
+                                  unit="ratio", symbol="φ", meaning_zh="每笔真实交易对应的欺诈尝试数")
     markets: Mapping[str, Decimal] = field(
         default_factory=lambda: {"domestic": Decimal("0.8"), "cross_border": Decimal("0.2")},
         metadata={"meaning": "share of buyers in each market (sums to 1)", "unit": "share of buyers",
-                  "source": ILLUSTRATIVE, "symbol": "$w_j$", "meaning_zh": "各市场买家占比（合计为 1）"})
+                  "source": ILLUSTRATIVE, "symbol": "wⱼ", "meaning_zh": "各市场买家占比（合计为 1）"})
     trust_gap: float = param(0.05, meaning="share of buyers who will not pay a stranger without escrow",
-                             unit="share of buyers", symbol=r"$\gamma$", meaning_zh="没有担保就不愿付款的买家占比")
+                             unit="share of buyers", symbol="γ", meaning_zh="没有担保就不愿付款的买家占比")
     cost_of_funds: Decimal = param(Decimal("0.06"), meaning="yearly rate paid on cash waiting for settlement",
-                                   unit="per year", symbol="$r$", meaning_zh="等待结算资金的年化资金成本")
+                                   unit="per year", symbol="r", meaning_zh="等待结算资金的年化资金成本")
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -161,14 +161,14 @@ class Config:
 
     methods: tuple[str, ...] = param(("platform_balance", "qr_code", "card_cross_border"),
                                      meaning="payment methods offered at checkout (ids of paylab.methods)",
-                                     unit="method ids", symbol="$O$", meaning_zh="结账时提供的支付方式")
+                                     unit="method ids", symbol="O", meaning_zh="结账时提供的支付方式")
     auth_policy: str = param("risk_based", meaning="authentication: none, risk_based (step-up) or always",
-                             symbol="$a$", meaning_zh="身份认证策略：不验证、按风险加强认证或全部验证")
+                             symbol="a", meaning_zh="身份认证策略：不验证、按风险加强认证或全部验证")
     risk_threshold: float = param(0.8, meaning="decline a payment whose risk score is at or above this",
-                                  unit="score in (0, 1]", symbol="$t$",
+                                  unit="score in (0, 1]", symbol="t",
                                   meaning_zh="风控阈值：风险分不低于该值的支付被拒绝")
     escrow: bool = param(False, meaning="hold the buyer's money until delivery is confirmed",
-                         symbol="$e$", meaning_zh="是否采用担保交易（确认收货后放款）")
+                         symbol="e", meaning_zh="是否采用担保交易（确认收货后放款）")
 
     def __post_init__(self) -> None:
         ms = self.methods
@@ -222,16 +222,16 @@ class Assumptions:
     """Illustrative constants of the dashboard model (all may be changed)."""
 
     switch_rate: float = param(0.6, meaning="buyers whose first method is missing who pay with another",
-                               unit="share of buyers", symbol="$s$", meaning_zh="首选方式缺失时改用其他方式的买家占比")
+                               unit="share of buyers", symbol="s", meaning_zh="首选方式缺失时改用其他方式的买家占比")
     challenge_cost: Decimal = param(Decimal("0.05"), meaning="cost of one challenge (an SMS code)",
-                                    unit="yuan / challenge", symbol="$k_c$", meaning_zh="每次验证（短信验证码）的成本")
+                                    unit="yuan / challenge", symbol="kₛ", meaning_zh="每次验证（短信验证码）的成本")
     chargeback_fee: Decimal = param(Decimal("15"), meaning="fee per fraudulent payment charged back",
-                                    unit="yuan / chargeback", symbol="$f_{cb}$", meaning_zh="每笔拒付的手续费")
+                                    unit="yuan / chargeback", symbol="χ", meaning_zh="每笔拒付的手续费")
     method_monthly_cost: Decimal = param(Decimal("500"), meaning="running one more method: integration, "
-                                         "reconciliation", unit="yuan / method / month", symbol="$k_m$",
+                                         "reconciliation", unit="yuan / method / month", symbol="kₘ",
                                          meaning_zh="每多接入一种支付方式的月运营成本")
     days_per_month: int = param(30, meaning="days in a month, to turn monthly sales into daily ones",
-                                unit="days", symbol="$n_d$", meaning_zh="每月天数")
+                                unit="days", symbol="M", meaning_zh="每月天数")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "switch_rate", _prob(self.switch_rate, "switch_rate"))

@@ -44,10 +44,10 @@ class ScoreCurves:
     """The illustrative risk-score curves: genuine scores ~ Beta(1, g), fraud scores ~ Beta(f, 1)."""
 
     genuine_shape: float = param(4.0, meaning="shape g of the illustrative Beta(1, g) curve of genuine "
-                                 "buyers' scores: larger g crowds them nearer 0", symbol="$g$",
+                                 "buyers' scores: larger g crowds them nearer 0", symbol="g",
                                  meaning_zh="真实买家风险分 Beta(1, g) 的形状参数")
     fraud_shape: float = param(2.0, meaning="shape f of the illustrative Beta(f, 1) curve of fraudsters' "
-                               "scores: larger f crowds them nearer 1", symbol="$f$",
+                               "scores: larger f crowds them nearer 1", symbol="f",
                                meaning_zh="欺诈交易风险分 Beta(f, 1) 的形状参数")
 
     def __post_init__(self) -> None:
@@ -206,7 +206,7 @@ class StepUpReplay:
     seed: int = param(7, meaning="seed of the synthetic payments, so every run gives the same rates",
                       meaning_zh="合成数据的随机种子")
     challenge_defeat: float = param(0.15, meaning="chance that a challenged fraudster still gets through "
-                                    "(SIM swap, phished codes)", unit="probability", symbol=r"$\delta$",
+                                    "(SIM swap, phished codes)", unit="probability", symbol="δ",
                                     meaning_zh="被要求验证的欺诈者仍能通过的概率")
 
 
