@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from paylab.errors import InvalidInput
 from paylab.flow.gateway import STEPS, Event
 from paylab.flow.intents import STATES, TRANSITIONS
 from paylab.plots import PALETTE, new_axes, use_style
@@ -112,16 +113,21 @@ def retry_curve_plot(frame: pd.DataFrame, *,
     return fig
 
 
-def escrow_timeline_plot(rows: Sequence[dict], *, title: str = "Where the money sits in an escrow trade (synthetic)"):
+def escrow_timeline_plot(rows: Sequence[dict], *, title: str = "Where the money sits in an escrow trade (synthetic)",
+                         unit: int = 100, currency: str = "CNY"):
     """Plot :func:`paylab.flow.escrow_timeline`: money held in escrow, released to the merchant
-    and returned to the buyer, by day."""
+    and returned to the buyer, by day, in currency units (``unit`` minor units each)."""
     frame = pd.DataFrame(rows)
-    fig, ax = new_axes(title, "days after the order", "amount (fen)")
-    for col, label in (("held_in_escrow", "held in escrow"), ("to_merchant", "released to merchant"),
-                       ("back_to_buyer", "returned to buyer")):
-        ax.step(frame["day"], frame[col], where="post", label=label, marker="o")
+    cols = ("held_in_escrow", "to_merchant", "back_to_buyer")
+    if frame.empty or not set(cols) | {"day", "trade_status"} <= set(frame.columns):
+        raise InvalidInput("rows", "escrow_timeline() rows", "pass the rows returned by paylab.flow.escrow_timeline")
+    if isinstance(unit, bool) or not isinstance(unit, int) or unit <= 0:
+        raise InvalidInput("unit", "positive integer", "unit is minor units per currency unit (100 for CNY)")
+    fig, ax = new_axes(title, "days after the order", f"amount ({currency})")
+    for col, label in zip(cols, ("held in escrow", "released to merchant", "returned to buyer"), strict=True):
+        ax.step(frame["day"], frame[col] / unit, where="post", label=label, marker="o")
     for _, r in frame.iterrows():
-        ax.annotate(r["trade_status"], (r["day"], max(r["held_in_escrow"], r["to_merchant"], r["back_to_buyer"])),
+        ax.annotate(r["trade_status"], (r["day"], max(r[c] for c in cols) / unit),
                     textcoords="offset points", xytext=(4, 6), fontsize=7)
     ax.legend()
     return fig

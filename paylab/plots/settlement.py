@@ -14,7 +14,8 @@ import pandas as pd
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MaxNLocator
 
-from paylab.errors import InvalidInput
+from paylab import methods as _methods
+from paylab.errors import InvalidInput, NotFound
 from paylab.plots import PALETTE, new_axes, use_style
 from paylab.settlement import Injected, NettingResult, Report
 
@@ -120,18 +121,35 @@ def plot_reconciliation(report: Report, truth: Injected | None = None, *,
 def plot_settlement_calendar(calendar: pd.DataFrame, *, unit: int = 100, currency: str = "CNY",
                              title: str = "Net amount settled per day, by method (synthetic)"):
     """Stacked bars of the net amount reaching merchants each settlement day, one colour per
-    method, from :func:`paylab.settlement.settlement_calendar`: T+0 money lands the same day,
-    T+2 money two days later."""
+    method (legend: name and T+n), from :func:`paylab.settlement.settlement_calendar`: T+0 money
+    lands the same day, T+2 money two days later. Every day in the range gets a slot and a total
+    label, so a day on which nothing settles reads as such instead of an empty bar."""
     if not isinstance(calendar, pd.DataFrame) or not {"settle_day", "method", "net"} <= set(calendar.columns):
         raise InvalidInput("calendar", "a settlement_calendar() table",
                            "pass the DataFrame returned by paylab.settlement.settlement_calendar")
-    fig, ax = new_axes(title, "settlement day", f"net settled ({currency})")
+    if isinstance(unit, bool) or not isinstance(unit, int) or unit <= 0:
+        raise InvalidInput("unit", "positive integer", "unit is minor units per currency unit (100 for CNY)")
+    fig, ax = new_axes(title, "settlement day (day 0 = first day of sales)", f"net settled ({currency})")
+    if calendar.empty:
+        ax.text(0.5, 0.5, "no settled payments", ha="center", va="center", transform=ax.transAxes)
+        return fig
     table = calendar.pivot_table(index="settle_day", columns="method", values="net", aggfunc="sum", fill_value=0)
+    days = list(range(int(table.index.min()), int(table.index.max()) + 1))
+    table = table.reindex(days, fill_value=0)
     bottom = None
     for i, method in enumerate(table.columns):
         values = (table[method] / unit).to_numpy(float)
-        ax.bar([str(d) for d in table.index], values, bottom=bottom, label=method,
-               color=PALETTE[i % len(PALETTE)])
+        try:
+            label = f"{_methods.get(method).name} ({_methods.get(method).settlement})"
+        except NotFound:
+            label = str(method)
+        ax.bar(days, values, bottom=bottom, label=label, color=PALETTE[i % len(PALETTE)])
         bottom = values if bottom is None else bottom + values
-    ax.legend(fontsize=8)
+    top = float(bottom.max()) if bottom is not None and len(bottom) else 0.0
+    for day, total in zip(days, bottom if bottom is not None else [], strict=False):
+        ax.annotate(f"{total:,.2f}" if total else "nothing settles", (day, total), xytext=(0, 3),
+                    textcoords="offset points", ha="center", fontsize=8)
+    ax.set_xticks(days, [f"day {d}" for d in days])
+    ax.set_ylim(0, max(top, 1.0) * 1.15)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
     return fig
