@@ -10,13 +10,35 @@ from paylab.errors import InvalidInput
 
 __all__ = ["luhn_valid", "luhn_check_digit", "card_brand", "mask_pan", "normalize_pan", "BRANDS"]
 
-#: (brand, IIN prefix ranges as (low, high) inclusive on the first digits, allowed lengths)
+#: (brand, IIN prefix ranges as (low, high) inclusive on the first digits, allowed lengths).
+#: The most specific (longest) prefix that matches decides the brand, so Elo's six-digit
+#: ranges inside Visa's 4, UnionPay's 62 and Discover's 65 win, as do RuPay's inside 60/65.
+#: Sources (bib/package.bib): braintree/credit-card-type's table (``braintree_cardtype``) for
+#: Elo, UnionPay, Maestro, Mir, JCB, Diners and Discover; the payment-card-number table
+#: (``wiki_pan_iin``) for RuPay's ranges and the 13–19 digit lengths.
 BRANDS: tuple[tuple[str, tuple[tuple[int, int], ...], tuple[int, ...]], ...] = (
+    ("Elo", ((401178, 401179), (431274, 431274), (438935, 438935), (451416, 451416),
+             (457393, 457393), (457631, 457632), (504175, 504175), (506699, 506778),
+             (509000, 509999), (627780, 627780), (636297, 636297), (636368, 636368),
+             (650031, 650033), (650035, 650051), (650405, 650439), (650485, 650538),
+             (650541, 650598), (650700, 650718), (650720, 650727), (650901, 650978),
+             (651652, 651679), (655000, 655019), (655021, 655058)), (16,)),
+    ("RuPay", ((508500, 508999), (606985, 607984), (608001, 608500), (652150, 653149)), (16,)),
     ("Amex", ((34, 34), (37, 37)), (15,)),
-    ("UnionPay", ((62, 62), (81, 81)), (16, 17, 18, 19)),
+    ("UnionPay", ((62, 62), (8100, 8171)), (14, 15, 16, 17, 18, 19)),
     ("Mastercard", ((51, 55), (2221, 2720)), (16,)),
-    ("Visa", ((4, 4),), (13, 16, 19)),
+    ("Mir", ((2200, 2204),), (16, 17, 18, 19)),
+    ("JCB", ((3528, 3589),), (16, 17, 18, 19)),
+    ("Diners Club", ((300, 305), (3095, 3095), (36, 36), (38, 39)), (14, 15, 16, 17, 18, 19)),
+    ("Discover", ((6011, 6011), (644, 649), (65, 65)), (16, 17, 18, 19)),
+    ("Maestro", ((50, 50), (56, 59), (63, 63), (67, 67)), (12, 13, 14, 15, 16, 17, 18, 19)),
+    ("Visa", ((4, 4),), (13, 14, 15, 16, 17, 18, 19)),
 )
+
+# every range once, longest prefix first (ties keep the table's order)
+_RANGES = sorted(((len(str(low)), low, high, brand, lengths)
+                  for brand, ranges, lengths in BRANDS for low, high in ranges),
+                 key=lambda r: -r[0])
 
 
 def normalize_pan(pan: str) -> str:
@@ -66,13 +88,15 @@ def luhn_check_digit(partial: str) -> str:
 
 
 def card_brand(pan: str) -> str:
-    """The card scheme from the issuer identification number; ``"Unknown"`` if none matches."""
+    """The card scheme from the issuer identification number; ``"Unknown"`` if none matches.
+
+    The longest matching prefix decides; if the number's length is not one that scheme
+    issues, the answer is ``"Unknown"`` (a shorter prefix of another scheme does not take over).
+    """
     digits = normalize_pan(pan)
-    for brand, ranges, lengths in BRANDS:
-        for low, high in ranges:
-            width = len(str(low))
-            if low <= int(digits[:width]) <= high and len(digits) in lengths:
-                return brand
+    for width, low, high, brand, lengths in _RANGES:
+        if low <= int(digits[:width]) <= high:
+            return brand if len(digits) in lengths else "Unknown"
     return "Unknown"
 
 
