@@ -165,6 +165,10 @@ def test_explain_tables_show_parameters_not_reprs():
         assert sum(int(v.rstrip("%")) for v in prefs[market]) == 100
     effects = db.effects_table(tea).frame
     assert len(effects) == 3 * len(db.AUTH_POLICIES) + 4
+    sources = set(effects["from"])
+    assert "illustrative Beta score curves (g = 4, f = 2)" in sources
+    assert any("step-up replay of 20,000" in x for x in sources)
+    assert any("checkout funnel" in x for x in sources) and any("strangers" in x for x in sources)
     with pytest.raises(InvalidInput) as exc:
         db.effects_table("tea")
     assert exc.value.field == "profile"

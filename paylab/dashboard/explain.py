@@ -24,6 +24,12 @@ def _shares(mapping: Mapping[str, object]) -> str:
     return ", ".join(f"{k.replace('_', '-')} {float(v):.0%}" for k, v in mapping.items())
 
 
+def _source(model: object) -> str:
+    """The first line of a sub-model's docstring: where its numbers come from."""
+    doc = (getattr(model, "__doc__", None) or "").strip()
+    return doc.splitlines()[0] if doc else getattr(model, "__name__", "custom sub-model")
+
+
 def parameters(record: object, caption: str | None = None) -> Table:
     """:func:`paylab.parameters.parameter_table` of ``record``, with market shares written as percentages."""
     t = parameter_table(record, caption)
@@ -53,21 +59,24 @@ def effects_table(profile: MerchantProfile, models: Models = DEFAULT_MODELS,
         raise InvalidInput("profile", "a dashboard.MerchantProfile", "effects_table() takes a MerchantProfile")
     declined, caught = models.scores(threshold)
     esc = models.escrow(profile)
+    auth_src, friction_src = _source(models.auth), _source(models.friction)
+    scores_src, escrow_src = _source(models.scores), _source(models.escrow)
     rows = []
     for policy in AUTH_POLICIES:
         a = models.auth(policy, profile)
-        rows.append({"sub-model": f"authentication: {policy}", "number": "genuine payments challenged",
-                     "value": f"{a.challenge_rate:.1%}"})
-        rows.append({"sub-model": f"authentication: {policy}", "number": "fraud attempts let through",
-                     "value": f"{a.fraud_pass:.1%}"})
-        rows.append({"sub-model": f"authentication: {policy}", "number": "genuine buyers lost to challenges",
-                     "value": f"{models.friction(a.challenge_rate):.2%}"})
+        rows += [{"sub-model": f"authentication: {policy}", "number": "genuine payments challenged",
+                  "value": f"{a.challenge_rate:.1%}", "from": auth_src},
+                 {"sub-model": f"authentication: {policy}", "number": "fraud attempts let through",
+                  "value": f"{a.fraud_pass:.1%}", "from": auth_src},
+                 {"sub-model": f"authentication: {policy}", "number": "genuine buyers lost to challenges",
+                  "value": f"{models.friction(a.challenge_rate):.2%}", "from": friction_src}]
     rows += [{"sub-model": f"risk scores at t = {threshold:g}", "number": "genuine payments declined, D(t)",
-              "value": f"{declined:.2%}"},
+              "value": f"{declined:.2%}", "from": scores_src},
              {"sub-model": f"risk scores at t = {threshold:g}", "number": "fraud attempts caught, R(t)",
-              "value": f"{caught:.1%}"},
-             {"sub-model": "escrow", "number": "share of the trust gap closed", "value": f"{esc.trust_recovered:.1%}"},
+              "value": f"{caught:.1%}", "from": scores_src},
+             {"sub-model": "escrow", "number": "share of the trust gap closed", "value": f"{esc.trust_recovered:.1%}",
+              "from": escrow_src},
              {"sub-model": "escrow", "number": "extra days before the seller is paid",
-              "value": f"{esc.hold_days:.2f}"}]
+              "value": f"{esc.hold_days:.2f}", "from": escrow_src}]
     return table(pd.DataFrame(rows), f"What the sub-models give the dashboard for {profile.name} "
                  "(synthetic replays and illustrative parameters)")

@@ -151,7 +151,7 @@ def cases_escrow(params: object | None = None,
     def escrow(profile: MerchantProfile) -> EscrowEffect:
         return effect
 
-    escrow.__doc__ = f"escrow effect of paylab.cases.escrow_trust ({policy})"
+    escrow.__doc__ = f"chapter 6's market of strangers (paylab.cases.escrow_trust, {policy})"
     return escrow
 
 
@@ -172,7 +172,7 @@ def cases_friction(params: object | None = None) -> Callable[[float], float]:
         c = _prob(challenge_rate, "challenge_rate")
         return 1.0 - conversion(replace(params, challenge_rate=c)) / base if base > 0 else 0.0
 
-    friction.__doc__ = "authentication-step loss of paylab.cases.checkout"
+    friction.__doc__ = "payment-step loss of chapter 6's checkout funnel (paylab.cases.checkout)"
     return friction
 
 
@@ -231,7 +231,7 @@ def stepup_auth(n: int | StepUpReplay = 20_000, seed: int = 7,
             raise InvalidInput("auth_policy", f"one of {AUTH_POLICIES}", f"unknown policy {policy!r}")
         return _stepup_rates(n, seed, float(challenge_defeat))[policy]
 
-    auth.__doc__ = f"step-up replay of {n} synthetic payments (seed {seed})"
+    auth.__doc__ = f"chapter 4's step-up replay of {n:,} synthetic payments (seed {seed})"
     return auth
 
 
