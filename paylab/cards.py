@@ -6,6 +6,8 @@ so a checkout can refuse a mistyped card before it ever reaches the bank.
 
 from __future__ import annotations
 
+import numbers
+
 from paylab.errors import InvalidInput
 
 __all__ = ["luhn_valid", "luhn_check_digit", "card_brand", "mask_pan", "normalize_pan", "BRANDS"]
@@ -103,6 +105,10 @@ def card_brand(pan: str) -> str:
 def mask_pan(pan: str, *, keep_first: int = 6, keep_last: int = 4) -> str:
     """Mask a PAN for display and receipts, PCI DSS style: at most first 6 and last 4 shown."""
     digits = normalize_pan(pan)
+    for name, keep in (("keep_first", keep_first), ("keep_last", keep_last)):
+        if isinstance(keep, bool) or not isinstance(keep, numbers.Integral):
+            raise InvalidInput(name, "an int", f"{name} is a count of digits (an int), not {type(keep).__name__}")
+    keep_first, keep_last = int(keep_first), int(keep_last)
     if keep_first < 0 or keep_last < 0 or keep_first > 6 or keep_last > 4:
         raise InvalidInput("keep_first/keep_last", "at most first 6 and last 4",
                            "PCI DSS allows showing at most the first six and last four digits")

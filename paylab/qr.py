@@ -423,7 +423,10 @@ def _account_fields(accounts: object) -> list[str]:
 
 
 def _money_arg(name: str, value: object, cur: Currency) -> Money:
-    money = value if isinstance(value, Money) else Money(value, cur)  # type: ignore[arg-type]
+    try:
+        money = value if isinstance(value, Money) else Money(value, cur)  # type: ignore[arg-type]
+    except ArithmeticError:  # decimal's context refuses a value too large to quantize
+        raise InvalidInput(name, "at most 13 characters", f"{name} is far too large for a QR code") from None
     if money.currency != cur:
         raise InvalidInput(name, "same currency as currency_code",
                            f"{name} is in {money.currency.code}, payload in {cur.code}")

@@ -59,6 +59,10 @@ def test_mask():
     assert mask_pan("4111111111111111", keep_first=0, keep_last=4).count("*") == 12
     with pytest.raises(InvalidInput):
         mask_pan("4111111111111111", keep_first=8)
+    for bad in (None, 1.5, "6", True, [4]):
+        with pytest.raises(InvalidInput) as err:
+            mask_pan("4111111111111111", keep_last=bad)
+        assert err.value.field == "keep_last"
 
 
 def test_unknown_brand():

@@ -15,6 +15,8 @@ from paylab.errors import InvalidInput, PaylabError, SignatureError
 from paylab.flow.webhooks import (
     MAX_HEADER_LENGTH,
     MerchantInbox,
+    decrypt_notice,
+    encrypt_notice,
     parse_header,
     sign_webhook,
     verify_webhook,
@@ -172,3 +174,39 @@ def test_stripe_library_suites_and_headers():
             else:
                 with pytest.raises(SignatureError):
                     verify_webhook(body, case["header"], secret, now=case["timestamp"], tolerance=None)
+
+
+KEY = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize("kwargs,field", [
+    ({"resource": {"amount": b"1"}}, "resource"), ({"resource": [1]}, "resource"),
+    ({"associated_data": None}, "associated_data"), ({"associated_data": "\ud800"}, "associated_data"),
+    ({"nonce": "\ud800" * 12}, "nonce"), ({"nonce": 5}, "nonce"), ({"api_v3_key": "\ud800" * 32}, "api_v3_key"),
+    ({"summary": 5}, "summary"),
+])
+def test_encrypt_notice_bad_arguments(kwargs, field):
+    args = {"resource": {"out_trade_no": "1"}, "api_v3_key": KEY, "nonce": "abcdefghijkl"} | kwargs
+    with pytest.raises(InvalidInput) as err:
+        encrypt_notice(**args)
+    assert err.value.field == field
+
+
+@pytest.mark.parametrize("notice", [
+    None, 5, "x", [], {"resource": []}, {"resource": {"algorithm": "AEAD_AES_256_GCM", "ciphertext": 5,
+                                                       "nonce": "abcdefghijkl"}},
+    {"resource": {"algorithm": "AEAD_AES_256_GCM", "ciphertext": "", "nonce": "abcdefghijkl",
+                  "associated_data": ["x"]}},
+    {"resource": {"algorithm": "AEAD_AES_256_GCM", "ciphertext": "AAAA", "nonce": "\ud800" * 12}},
+])
+def test_decrypt_notice_garbage_gives_typed_errors(notice):
+    with pytest.raises(PaylabError):
+        decrypt_notice(notice, KEY)
+
+
+def test_decrypt_with_a_bad_key_is_invalid_input_not_tampering():
+    notice = encrypt_notice({"a": 1}, KEY, nonce="abcdefghijkl")
+    with pytest.raises(InvalidInput) as err:
+        decrypt_notice(notice, "short")
+    assert err.value.field == "api_v3_key"
+    assert decrypt_notice(notice, KEY) == {"a": 1}

@@ -25,7 +25,7 @@ import hmac
 import json
 import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -166,8 +166,17 @@ def verify_webhook(payload: bytes, header: str, secret: str | Sequence[str], *, 
 
 # --- WeChat Pay API v3 style encrypted notice ----------------------------------------------
 
+def _text_bytes(name: str, value: object) -> bytes:
+    if not isinstance(value, str):
+        raise InvalidInput(name, "a string", f"{name} must be a string, not {type(value).__name__}")
+    try:
+        return value.encode()
+    except UnicodeEncodeError:
+        raise InvalidInput(name, "encodable as UTF-8", f"{name} must be text that UTF-8 can encode") from None
+
+
 def _apiv3_key(key: str | bytes) -> bytes:
-    raw = key.encode() if isinstance(key, str) else key
+    raw = _text_bytes("api_v3_key", key) if isinstance(key, str) else key
     if not isinstance(raw, bytes) or len(raw) != 32:
         raise InvalidInput("api_v3_key", "32 bytes", "the APIv3 key is 32 bytes (AES-256)")
     return raw
@@ -179,10 +188,22 @@ def encrypt_notice(resource: dict[str, Any], api_v3_key: str | bytes, *, nonce: 
                    event_type: str = "TRANSACTION.SUCCESS", summary: str = "支付成功") -> dict[str, Any]:
     """A WeChat-Pay-v3-style notice: ``resource`` JSON encrypted with AEAD_AES_256_GCM,
     ciphertext base64 with the 16-byte tag appended; ``nonce`` is a 12-character string."""
-    if not isinstance(nonce, str) or len(nonce.encode()) != 12:
+    nonce_b = _text_bytes("nonce", nonce)
+    if len(nonce_b) != 12:
         raise InvalidInput("nonce", "12-byte string", "the notice nonce is a 12-character string")
-    plaintext = json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode()
-    ct = AESGCM(_apiv3_key(api_v3_key)).encrypt(nonce.encode(), plaintext, associated_data.encode())
+    aad = _text_bytes("associated_data", associated_data)
+    for name, value in (("event_id", event_id), ("create_time", create_time), ("event_type", event_type),
+                        ("summary", summary)):
+        _text_bytes(name, value)
+    if not isinstance(resource, dict):
+        raise InvalidInput("resource", "a dict", f"resource is a JSON object (dict), not {type(resource).__name__}")
+    try:
+        plaintext = json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode()
+    except (TypeError, ValueError, UnicodeEncodeError) as exc:
+        raise InvalidInput("resource", "JSON-serialisable",
+                           f"resource must hold only JSON values (str, int, float, bool, None, lists, dicts): {exc}"
+                           ) from None
+    ct = AESGCM(_apiv3_key(api_v3_key)).encrypt(nonce_b, plaintext, aad)
     return {
         "id": event_id, "create_time": create_time, "resource_type": "encrypt-resource",
         "event_type": event_type, "summary": summary,
@@ -196,6 +217,8 @@ def decrypt_notice(notice: dict[str, Any], api_v3_key: str | bytes) -> dict[str,
     """Decrypt and parse a notice's ``resource``; ``TamperedError`` if the key is wrong or any
     of ciphertext, nonce or associated_data was changed."""
     try:
+        if not isinstance(notice, Mapping) or not isinstance(notice["resource"], Mapping):
+            raise TypeError
         res = notice["resource"]
         algorithm, ct_b64, nonce = res["algorithm"], res["ciphertext"], res["nonce"]
         aad = res.get("associated_data", "") or ""
@@ -208,16 +231,22 @@ def decrypt_notice(notice: dict[str, Any], api_v3_key: str | bytes) -> dict[str,
         ct = base64.b64decode(ct_b64, validate=True)
     except (binascii.Error, ValueError, TypeError):
         raise InvalidInput("resource.ciphertext", "base64", "ciphertext is not valid base64") from None
-    if not isinstance(nonce, str) or len(nonce.encode()) != 12:
+    if not isinstance(nonce, str) or len(nonce.encode("utf-8", "surrogatepass")) != 12:
         raise TamperedError("nonce is not 12 bytes", field="resource.nonce")
+    if not isinstance(aad, str):
+        raise TamperedError("associated_data is not text", field="resource.associated_data")
+    key = AESGCM(_apiv3_key(api_v3_key))
     try:
-        plain = AESGCM(_apiv3_key(api_v3_key)).decrypt(nonce.encode(), ct, str(aad).encode())
+        plain = key.decrypt(nonce.encode("utf-8", "surrogatepass"), ct, aad.encode("utf-8", "surrogatepass"))
     except InvalidTag:
         raise TamperedError("notice failed AES-GCM authentication: wrong key or altered "
                             "ciphertext, nonce or associated data", field="resource") from None
     except ValueError:  # too short to hold a tag
         raise TamperedError("ciphertext too short to hold a GCM tag", field="resource.ciphertext") from None
-    return json.loads(plain)
+    try:
+        return json.loads(plain)
+    except ValueError:  # authentic but not JSON: the sender's bug, reported as bad input
+        raise InvalidInput("resource.ciphertext", "JSON plaintext", "the decrypted resource is not JSON") from None
 
 
 # --- the merchant's side ---------------------------------------------------------------------
