@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
 from paylab import methods as M
 from paylab.facts import ERAS, MILESTONES, ONLINE_PAYMENT_USERS, Milestone
@@ -101,7 +102,9 @@ def cash_curves(daily_sales: Money, days: int, methods: Iterable[str]):
         curve = M.cash_curve(mid, daily_sales, days)
         ax.step(curve.index, curve["outstanding"].astype(float), where="post",
                 label=f"{M.get(mid).name} ({M.get(mid).settlement})")
-    ax.legend(fontsize=8)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="center right", bbox_to_anchor=(1, 0.72))
     return fig
 
 
