@@ -94,8 +94,8 @@ LAWS: dict[str, Law] = {
                                  "issued 27 Dec 2017, in force 1 Apr 2018", "ecns2017barcode"),
     "E-Commerce Law": Law("E-Commerce Law of the PRC (电子商务法)", "in force 1 Jan 2019", "ecommercelaw2018",
                           articles=tuple(f"Art. {n}" for n in range(53, 58))),
-    "Cross-border FX rules": Law("Measures for the Administration of Foreign Exchange Business of Payment "
-                                 "Institutions, SAFE (after the 2015 pilot, Huifa No. 7 [2015])", "issued 29 Apr 2019",
+    "Cross-border FX rules": Law("SAFE guideline on the foreign-exchange business of payment institutions "
+                                 "(after the 2015 nationwide pilot, Huifa No. 7 [2015])", "issued 29 Apr 2019",
                                  "xinhua2019safe"),
     "Loan APR disclosure": Law("PBoC Announcement No. 3 [2021]: loan products show an annualised rate",
                                "issued 31 Mar 2021", "cbn2021apr"),
