@@ -26,6 +26,7 @@ from paylab.fraud import (
     generate_transactions,
     policy_cost,
     ranking_metrics,
+    what_would_move,
     reliability,
     time_split,
     train_model,
@@ -168,6 +169,19 @@ def test_case_cost_curve_by_hand():
     # with a dear challenge, letting the small case through is cheaper
     dear = choose_case_threshold(s, y, c, lo, FraudCosts(review=10, friction=500))
     assert dear.threshold == 0.9 and dear.money_lost == Money("1.00", "USD")
+
+
+def test_what_would_move_names_the_setting_case_and_the_friction():
+    s, y, c, lo = _toy()
+    k = FraudCosts(review=10, friction=20)
+    w = what_would_move(s, y, c, lo, k)
+    # threshold 0.3 is set by case 1 (loss 100); moving to 0.9 saves 2 reviews, one good customer
+    assert w["threshold"] == 0.3 and w["setting case loss"] == Money("1.00", "USD")
+    assert (w["next threshold"], w["reviews saved"], w["good customers spared"]) == (0.9, 2, 1)
+    assert w["friction that moves it"] == Money("0.80", "USD")
+    moved = choose_case_threshold(s, y, c, lo, FraudCosts(review=10, friction=81))
+    assert moved.threshold == 0.9
+    assert choose_case_threshold(s, y, c, lo, FraudCosts(review=10, friction=79)).threshold == 0.3
 
 
 def test_policy_cost_matches_the_curve():

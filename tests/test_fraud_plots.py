@@ -79,3 +79,10 @@ def test_cost_curves_compared_on_log_axes():
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert any("cheapest" in t.get_text() for t in ax.get_legend().get_texts())
     plt.close(fig)
+
+
+def test_widget_text_form_states_the_outcome():
+    w = threshold_widget(SCORES, LABELS, AMOUNTS, threshold=0.5)
+    text = repr(w)
+    assert "1 of 2 fraud rows caught" in text and "1 of 4 good customers challenged" in text
+    assert "VBox(" not in text and "synthetic" in text

@@ -19,6 +19,7 @@ from paylab.fraud.costs import (
     choose_case_threshold,
     expected_loss_flags,
     policy_cost,
+    what_would_move,
 )
 from paylab.fraud.features import (
     FEATURES,
@@ -73,7 +74,7 @@ __all__ = [
     "split_comparison", "time_split", "train_model", "DEFAULT_RULES", "RULE_KINDS", "Rule",
     "RuleEngine", "ThresholdChoice", "choose_threshold", "cost_curve", "expected_cost", "outcome_at",
     "RISK_FEATURES", "add_pass_through", "add_risk_features", "FraudCosts", "breakeven_probability",
-    "case_cost_curve", "case_losses", "choose_case_threshold", "expected_loss_flags", "policy_cost",
+    "case_cost_curve", "case_losses", "choose_case_threshold", "expected_loss_flags", "policy_cost", "what_would_move",
     "RELIABILITY_EDGES", "compare_detectors", "confusion_table", "flag_metrics", "ranking_metrics",
     "reliability",
 ]

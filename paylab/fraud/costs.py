@@ -27,7 +27,7 @@ from paylab.fraud.threshold import ThresholdChoice, _arrays
 from paylab.money import Money
 from paylab.parameters import param
 
-__all__ = ["FraudCosts", "case_losses", "case_cost_curve", "choose_case_threshold",
+__all__ = ["FraudCosts", "case_losses", "case_cost_curve", "choose_case_threshold", "what_would_move",
            "breakeven_probability", "expected_loss_flags", "policy_cost"]
 
 
@@ -133,6 +133,34 @@ def choose_case_threshold(scores, labels, cases, losses, costs: FraudCosts) -> T
     return ThresholdChoice(float(r["threshold"]), costs.money(int(r["cost"])), int(r["flagged"]),
                            int(r["cases_caught"]), int(r["good_challenged"]), int(r["cases_missed"]),
                            costs.money(int(r["money_lost"])))
+
+
+def what_would_move(scores, labels, cases, losses, costs: FraudCosts) -> dict[str, object]:
+    """Why the cheapest threshold sits where it does, and the friction cost that would move it up.
+
+    The cheapest threshold is the highest score of some case (the *setting case*). Raising it to the
+    next case's highest score lets that case through (losing ``L``) and saves ``Δflagged`` reviews, of
+    which ``Δgood`` are good customers. The two costs balance at friction
+    ``c_f* = (L − c_r · Δflagged) / Δgood``; below it the choice cannot move up.
+    """
+    k = _costs(costs)
+    s, y, c, lo = _case_inputs(scores, labels, cases, losses)
+    best = choose_case_threshold(s, y, c, lo, k)
+    case_max = np.full(lo.size, -np.inf)
+    np.maximum.at(case_max, c[y], s[y])
+    caught = case_max >= best.threshold
+    if not caught.any():
+        return {"threshold": best.threshold, "setting case loss": k.money(0), "next threshold": float("inf"),
+                "reviews saved": 0, "good customers spared": 0, "friction that moves it": None}
+    at = case_max == case_max[caught].min()                      # the case(s) that set the threshold
+    above = case_max[case_max > case_max[at].max()]
+    nxt = float(above.min()) if above.size else float("inf")
+    saved = int(((s >= best.threshold) & (s < nxt)).sum())
+    spared = int(((s >= best.threshold) & (s < nxt) & ~y).sum())
+    loss = int(lo[at].sum())
+    move = None if spared == 0 else k.money(max(0, -(-(loss - k.review * saved) // spared)))
+    return {"threshold": best.threshold, "setting case loss": k.money(loss), "next threshold": nxt,
+            "reviews saved": saved, "good customers spared": spared, "friction that moves it": move}
 
 
 def breakeven_probability(loss, costs: FraudCosts) -> float:

@@ -10,7 +10,7 @@ import numpy as np
 from paylab.fraud.generate import CURRENCY, to_money
 from paylab.fraud.threshold import outcome_at
 
-__all__ = ["outcome_html", "threshold_widget"]
+__all__ = ["ThresholdWidget", "outcome_html", "threshold_widget"]
 
 
 def outcome_html(scores, labels, amounts, threshold: float, currency: str = CURRENCY) -> str:
@@ -26,7 +26,22 @@ def outcome_html(scores, labels, amounts, threshold: float, currency: str = CURR
     return f"<p><i>synthetic data (PaySim-style)</i></p><table>{body}</table>"
 
 
-def threshold_widget(scores, labels, amounts, threshold: float = 0.5, currency: str = CURRENCY) -> widgets.VBox:
+class ThresholdWidget(widgets.VBox):
+    """The slider and its table; its plain-text form states the outcome instead of listing widgets."""
+
+    def __init__(self, children: list, slider: widgets.FloatLogSlider, data: tuple, currency: str) -> None:
+        super().__init__(children)
+        self._slider, self._data, self._currency = slider, data, currency
+
+    def __repr__(self) -> str:
+        s, y, a = self._data
+        o = outcome_at(s, y, self._slider.value, amounts=a)
+        return (f"Fraud threshold slider at {self._slider.value:.4f}: {o['fraud_caught']} of {o['fraud_total']} "
+                f"fraud rows caught, {o['good_challenged']} of {o['good_total']:,} good customers challenged, "
+                f"{to_money(o['money_lost'], self._currency)} lost (synthetic data; run the notebook to move it)")
+
+
+def threshold_widget(scores, labels, amounts, threshold: float = 0.5, currency: str = CURRENCY) -> ThresholdWidget:
     """A log-scale slider over the score threshold; shows the default state at once.
 
     ``amounts`` are the rows' integer minor units (the loss when a fraud is missed).
@@ -40,4 +55,4 @@ def threshold_widget(scores, labels, amounts, threshold: float = 0.5, currency: 
         out.value = outcome_html(s, y, a, slider.value, currency)
 
     slider.observe(refresh, names="value")
-    return widgets.VBox([slider, out])
+    return ThresholdWidget([slider, out], slider, (s, y, a), currency)
