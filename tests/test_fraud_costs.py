@@ -26,10 +26,10 @@ from paylab.fraud import (
     generate_transactions,
     policy_cost,
     ranking_metrics,
-    what_would_move,
     reliability,
     time_split,
     train_model,
+    what_would_move,
 )
 from paylab.money import Money
 from paylab.parameters import parameter_table
