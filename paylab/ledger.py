@@ -24,18 +24,44 @@ Four ways in: :meth:`Ledger.post` / :meth:`Ledger.post_many` take
 gateway's per-payment fast path); :meth:`Ledger.post_minor_batch` takes plain
 ``(entry, account, minor units)`` lines; :meth:`Ledger.post_columns` takes numpy columns
 for batch engines. All of them check the same rules before anything is written.
+
+**Several writers on one file.** Two notebooks (two kernels, two processes) may open the same
+``books.db``, and one :class:`Ledger` may be used from several threads. Three rules keep the
+books right:
+
+- *One writer at a time, waiting politely.* Every write is one ``BEGIN IMMEDIATE`` transaction,
+  which takes SQLite's write lock up front. A writer that finds the lock taken waits (SQLite's
+  busy timeout, ``busy_timeout`` seconds), then retries with a growing pause (0.05 s, doubling,
+  at most 1 s) up to ``retries`` times; after that it raises :class:`~paylab.errors.LedgerError`
+  with ``code="locked"``. No raw ``sqlite3`` error leaves a public method.
+- *Accounts are created inside the write lock.* ``open_account`` looks the name up again once it
+  holds the lock and inserts only if it is still missing, so when two processes open the same
+  account at once, the second one simply finds it (the same type and currency, or a
+  ``LedgerError`` if it was opened differently).
+- *The account cache never lies.* Accounts are never changed or deleted, so the in-memory cache
+  can only miss, never be wrong: a miss (an account another process opened) reads the
+  ``accounts`` table again before saying "unknown account", and listings (:meth:`Ledger.accounts`,
+  :meth:`Ledger.trial_balance`, :meth:`Ledger.balances_minor`) first load the accounts opened
+  since.
+
+Threads share the ledger's single SQLite connection, opened with ``check_same_thread=False``;
+a re-entrant lock (``threading.RLock``) lets one thread at a time use it, so a transaction
+begun by one thread is never interleaved with another thread's statements.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import sqlite3
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -49,7 +75,49 @@ __all__ = [
     "Posting",
     "JournalEntry",
     "Ledger",
+    "BUSY_TIMEOUT",
+    "MAX_BUSY_TIMEOUT",
+    "RETRIES",
+    "MAX_RETRIES",
 ]
+
+#: Seconds SQLite waits for another connection's write lock before a retry (default, maximum).
+BUSY_TIMEOUT = 5.0
+MAX_BUSY_TIMEOUT = 60.0
+#: Retries after a lock time-out (default, maximum); the pause between them doubles from
+#: :data:`_FIRST_PAUSE` up to :data:`_MAX_PAUSE` seconds.
+RETRIES = 3
+MAX_RETRIES = 20
+_FIRST_PAUSE = 0.05
+_MAX_PAUSE = 1.0
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked / busy" (SQLITE_BUSY, SQLITE_LOCKED)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _guarded(field_: str, rule: str) -> Callable[[_F], _F]:
+    """Run a ledger method holding the ledger's lock; retry a lock time-out with a growing pause,
+    then turn any remaining ``sqlite3`` error into ``LedgerError`` (``field_``, ``rule``)."""
+
+    def wrap(fn: _F) -> _F:
+        @functools.wraps(fn)
+        def method(self: Ledger, *args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return self._retrying(fn.__name__, field_, rule, lambda: fn(self, *args, **kwargs))
+
+        return method  # type: ignore[return-value]
+
+    return wrap
 
 #: The five account types of double-entry bookkeeping.
 ACCOUNT_TYPES = ("asset", "liability", "equity", "revenue", "expense")
@@ -190,36 +258,108 @@ class Ledger:
     """
 
     def __init__(self, path: str | Path = ":memory:", *, clock: Callable[[], float] | None = None,
-                 durable: bool = False) -> None:
+                 durable: bool = False, busy_timeout: float = BUSY_TIMEOUT, retries: int = RETRIES) -> None:
         if not isinstance(path, (str, Path)):
             raise InvalidInput("path", "str or Path", "path must be ':memory:' or a file path")
         if clock is not None and not callable(clock):
             raise InvalidInput("clock", "callable", "clock must be a zero-argument callable")
+        if (isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float))
+                or not 0 <= busy_timeout <= MAX_BUSY_TIMEOUT):
+            raise InvalidInput("busy_timeout", f"0 to {MAX_BUSY_TIMEOUT:g} seconds",
+                               f"busy_timeout is seconds to wait for a lock, at most {MAX_BUSY_TIMEOUT:g}")
+        if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= MAX_RETRIES:
+            raise InvalidInput("retries", f"integer 0 to {MAX_RETRIES}",
+                               f"retries after a lock time-out: a whole number, at most {MAX_RETRIES}")
         self.path = str(path)
         self.clock = clock
+        self.busy_timeout = float(busy_timeout)
+        self.retries = retries
+        self._lock = threading.RLock()
+        self._shared = self.path != ":memory:"  # other connections may write to a file ledger
+        self._accounts: dict[str, tuple[int, str, Currency]] = {}
+        self._ids: dict[str, tuple[int, str]] = {}  # name -> (id, currency code), for post_lines
+        self._max_account = 0  # the highest account id in the cache
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout,
+                                       check_same_thread=False)
         except sqlite3.Error as exc:
             raise LedgerError(f"cannot open ledger at {self.path!r}: {exc}", field="path",
                               rule="openable SQLite file") from None
-        if self.path != ":memory:":
+        with self._lock:
+            self._retrying("Ledger", "path", "openable SQLite file", lambda: self._setup(durable))
+
+    def _setup(self, durable: bool) -> None:
+        if self._shared:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-        self._account_index = self.path != ":memory:"
+        self._account_index = self._shared
         if self._account_index:
             self._db.execute(_ACCOUNT_INDEX)
-        self._accounts: dict[str, tuple[int, str, Currency]] = {}
-        self._ids: dict[str, tuple[int, str]] = {}  # name -> (id, currency code), for post_lines
         self._cursor = self._db.cursor()
-        for aid, name, typ, cur in self._db.execute("SELECT id, name, type, currency FROM accounts"):
-            self._remember(name, aid, typ, currency(cur))
+        self._refresh(always=True)
+
+    def _retrying(self, what: str, field_: str, rule: str, fn: Callable[[], Any]) -> Any:
+        """Call ``fn``; on a lock time-out roll back, pause and try again (at most ``retries``
+        times); any ``sqlite3`` error left over becomes ``LedgerError``."""
+        pause, attempt = _FIRST_PAUSE, 0
+        while True:
+            try:
+                return fn()
+            except sqlite3.Error as exc:
+                try:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                if _is_lock_error(exc):
+                    if attempt < self.retries:
+                        attempt += 1
+                        time.sleep(pause)
+                        pause = min(2 * pause, _MAX_PAUSE)
+                        continue
+                    raise LedgerError(
+                        f"{what}: the ledger {self.path!r} stayed locked by another writer "
+                        f"({attempt + 1} tries, {self.busy_timeout:g} s each): {exc}", field="path",
+                        rule="write lock free within busy_timeout and retries", code="locked") from None
+                raise LedgerError(f"{what} failed: {exc}", field=field_, rule=rule) from None
 
     def _remember(self, name: str, aid: int, typ: str, cur: Currency) -> None:
         self._accounts[name] = (aid, typ, cur)
         self._ids[name] = (aid, cur.code)
+        if aid > self._max_account:
+            self._max_account = aid
+
+    def _refresh(self, always: bool = False) -> None:
+        """Load the accounts other connections opened since (a file ledger; accounts are never
+        changed or deleted, so the cache only ever misses, it is never wrong)."""
+        if self._shared or always:
+            for aid, name, typ, cur in self._db.execute(
+                    "SELECT id, name, type, currency FROM accounts WHERE id > ? ORDER BY id", (self._max_account,)):
+                self._remember(name, aid, typ, currency(cur))
+
+    def _known(self, name: Any) -> tuple[int, str, Currency] | None:
+        """The cached account, after one look at the file if the cache misses."""
+        try:
+            return self._accounts[name]
+        except KeyError:
+            if not self._shared or type(name) is not str:
+                return None
+        except TypeError:
+            return None
+        self._refresh()
+        return self._accounts.get(name)
+
+    def _lookup(self, name: Any) -> tuple[int, str, Currency]:
+        """The account ``(id, type, currency)``, or ``LedgerError`` naming it if it is not open."""
+        known = self._known(name)
+        if known is None:
+            raise LedgerError(f"unknown account {name!r}: open it first", field="account",
+                              rule="account must be open", code="unknown_account")
+        return known
 
     # --- accounts ----------------------------------------------------------------
+    @_guarded("name", "account opened in one transaction")
     def open_account(self, name: str, type: str, currency_code: str | Currency) -> str:
         """Open an account (idempotent for the same type and currency); returns its name."""
         if not isinstance(name, str) or not name.strip():
@@ -231,17 +371,31 @@ class Ledger:
         if known is not None and known[1] == type and known[2].code == currency_code:
             return name  # fast path: already open as asked
         cur = currency(currency_code)
-        if known is not None:
-            if known[1] != type or known[2] != cur:
-                raise LedgerError(f"account {name!r} is already open as {known[1]} in {known[2].code}",
-                                  field="name", rule="one type and currency per account",
-                                  code="account_conflict")
-            return name
-        cursor = self._db.execute("INSERT INTO accounts(name, type, currency) VALUES (?, ?, ?)",
-                                  (name, type, cur.code))
-        self._remember(name, cursor.lastrowid, type, cur)
+        if known is None:
+            known = self._known(name)
+        if known is None:  # take the write lock, then look again: another process may have won
+            self._begin()
+            try:
+                self._refresh()
+                known = self._accounts.get(name)
+                if known is None:
+                    cursor = self._db.execute("INSERT INTO accounts(name, type, currency) VALUES (?, ?, ?)",
+                                              (name, type, cur.code))
+                    aid = cursor.lastrowid
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            if known is None:
+                self._remember(name, aid, type, cur)
+                return name
+        if known[1] != type or known[2] != cur:
+            raise LedgerError(f"account {name!r} is already open as {known[1]} in {known[2].code}",
+                              field="name", rule="one type and currency per account",
+                              code="account_conflict")
         return name
 
+    @_guarded("rows", "accounts opened in one transaction")
     def open_accounts(self, rows: Iterable[tuple[str, str, str | Currency]]) -> list[str]:
         """Open many accounts ``(name, type, currency)`` at once, in one transaction (each
         checked as :meth:`open_account` does; already open ones must match)."""
@@ -259,6 +413,26 @@ class Ledger:
         curs = {c: currency(c) for c in set(codes)}
         if not all(type(n) is str and n and not n.isspace() for n in names):
             raise InvalidInput("name", "non-empty string", "an account needs a name")
+        fresh = self._fresh(names, types, codes, curs)
+        if fresh:
+            self._begin()
+            try:
+                if self._shared:  # under the write lock: drop what another process opened meanwhile
+                    self._refresh()
+                    fresh = self._fresh(names, types, codes, curs)
+                first = self._db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM accounts").fetchone()[0]
+                rows_ = [(first + i, n, t, c.code) for i, (n, (t, c)) in enumerate(fresh.items())]
+                self._db.executemany("INSERT INTO accounts(id, name, type, currency) VALUES (?, ?, ?, ?)", rows_)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            for aid, n, t, _ in rows_:
+                self._remember(n, aid, t, fresh[n][1])
+        return list(fresh)
+
+    def _fresh(self, names: list, types: list, codes: list, curs: dict) -> dict[str, tuple[str, Currency]]:
+        """The accounts among ``names`` not open yet; a conflict with an open one raises."""
         fresh: dict[str, tuple[str, Currency]] = {}
         known_all = self._accounts
         for name, typ, code in zip(names, types, codes, strict=True):
@@ -273,19 +447,7 @@ class Ledger:
             if known[1] != typ or known[2] != cur:
                 raise LedgerError(f"account {name!r} is already open as {known[1]} in {known[2].code}",
                                   field="name", rule="one type and currency per account", code="account_conflict")
-        if fresh:
-            self._begin()
-            try:
-                first = self._db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM accounts").fetchone()[0]
-                rows_ = [(first + i, n, t, c.code) for i, (n, (t, c)) in enumerate(fresh.items())]
-                self._db.executemany("INSERT INTO accounts(id, name, type, currency) VALUES (?, ?, ?, ?)", rows_)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-            for aid, n, t, _ in rows_:
-                self._remember(n, aid, t, fresh[n][1])
-        return list(fresh)
+        return fresh
 
     def _index_accounts(self) -> None:
         """Build the per-account index if this in-memory ledger has not needed it yet."""
@@ -293,30 +455,32 @@ class Ledger:
             self._db.execute(_ACCOUNT_INDEX)
             self._account_index = True
 
+    @_guarded("sql", "valid SQL")
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Run a read-only ``SELECT`` on the ledger's database (for reports and tests)."""
         if not isinstance(sql, str) or not sql.lstrip().upper().startswith("SELECT"):
             raise InvalidInput("sql", "a SELECT statement", "query() only reads: pass a SELECT")
         self._index_accounts()
         try:
-            return self._db.execute(sql, tuple(params)).fetchall()
-        except sqlite3.Error as exc:
-            raise LedgerError(f"query failed: {exc}", field="sql", rule="valid SQL") from None
+            params = tuple(params)
+        except TypeError:
+            raise InvalidInput("params", "a sequence", "params must be a sequence of values") from None
+        return self._db.execute(sql, params).fetchall()
 
+    @_guarded("account", "readable ledger")
     def has_account(self, name: str) -> bool:
-        return name in self._accounts
+        return self._known(name) is not None
 
+    @_guarded("account", "readable ledger")
     def account(self, name: str) -> tuple[str, Currency]:
         """``(type, currency)`` of an open account; ``LedgerError`` if it is not open."""
-        try:
-            _, typ, cur = self._accounts[name]
-        except (KeyError, TypeError):
-            raise LedgerError(f"unknown account {name!r}: open it first", field="account",
-                              rule="account must be open", code="unknown_account") from None
+        _, typ, cur = self._lookup(name)
         return typ, cur
 
+    @_guarded("accounts", "readable ledger")
     def accounts(self) -> pd.DataFrame:
         """All accounts: name (index), type, currency, normal side."""
+        self._refresh()
         rows = [{"account": n, "type": t, "currency": c.code, "normal side": NORMAL_SIDE[t]}
                 for n, (_, t, c) in sorted(self._accounts.items(), key=lambda kv: kv[1][0])]
         frame = pd.DataFrame(rows, columns=["account", "type", "currency", "normal side"])
@@ -329,11 +493,7 @@ class Ledger:
                                f"post() takes a JournalEntry, not {type(entry).__name__}")
         rows = []
         for p in entry.postings:
-            try:
-                aid, _, cur = self._accounts[p.account]
-            except KeyError:
-                raise LedgerError(f"unknown account {p.account!r}: open it first", field="account",
-                                  rule="account must be open", code="unknown_account") from None
+            aid, _, cur = self._lookup(p.account)
             if p.amount.currency != cur:
                 raise CurrencyMismatch("amount", "posting currency equals the account's currency",
                                        f"account {p.account!r} is kept in {cur.code}, "
@@ -350,6 +510,7 @@ class Ledger:
                              [(eid, aid, amt) for aid, amt in rows])
         return eid
 
+    @_guarded("entry", "written in one transaction")
     def post(self, entry: JournalEntry) -> int:
         """Write one balanced entry atomically; returns its id."""
         rows = self._rows(entry)
@@ -362,6 +523,7 @@ class Ledger:
         self._db.execute("COMMIT")
         return eid
 
+    @_guarded("entries", "written in one transaction")
     def post_many(self, entries: Iterable[JournalEntry], *, _after_each: Callable[[int], None] | None = None
                   ) -> list[int]:
         """Write a batch of entries in one transaction: all of them or none; returns their ids."""
@@ -380,6 +542,7 @@ class Ledger:
         self._db.execute("COMMIT")
         return ids
 
+    @_guarded("lines", "written in one transaction")
     def post_minor_batch(self, lines: Sequence[tuple[int, str, int]], *, memos: Sequence[str],
                          refs: Sequence[str | None], at: float | None = None) -> list[int]:
         """Fast path for engines: entries given as ``(entry_index, account, minor_units)`` lines.
@@ -397,11 +560,7 @@ class Ledger:
         for idx, name, units in lines:
             if not 0 <= idx < n:
                 raise InvalidInput("lines", "entry index in range", f"entry index {idx} out of range")
-            try:
-                aid, _, cur = self._accounts[name]
-            except KeyError:
-                raise LedgerError(f"unknown account {name!r}: open it first", field="account",
-                                  rule="account must be open", code="unknown_account") from None
+            aid, _, cur = self._lookup(name)
             if isinstance(units, bool) or not isinstance(units, int) or units == 0:
                 raise InvalidInput("amount", "non-zero int minor units",
                                    f"line for {name!r} must carry non-zero integer minor units")
@@ -433,6 +592,7 @@ class Ledger:
         self._db.execute("COMMIT")
         return list(range(first, first + n))
 
+    @_guarded("entry", "written in one transaction")
     def post_lines(self, lines: Sequence[tuple[str, int]], *, memo: str = "", ref: str | None = None,
                    at: float | None = None) -> int:
         """Write one entry given as ``(account, minor units)`` lines, debit-positive; returns its id.
@@ -452,8 +612,8 @@ class Ledger:
                 try:
                     aid, code = known[name]
                 except (KeyError, TypeError):
-                    raise LedgerError(f"unknown account {name!r}: open it first", field="account",
-                                      rule="account must be open", code="unknown_account") from None
+                    aid, _, cur_ = self._lookup(name)  # another process may have opened it
+                    code = cur_.code
                 if type(units) is not int:
                     if isinstance(units, bool) or not isinstance(units, int):
                         raise InvalidInput("amount", "non-zero int minor units",
@@ -505,27 +665,24 @@ class Ledger:
             raise LedgerError("another write is still open on this ledger", field="entry",
                               rule="one transaction at a time")
         execute = cursor.execute
+        execute("BEGIN IMMEDIATE")  # a lock time-out here is retried by _guarded
         try:
-            execute("BEGIN IMMEDIATE")
-            try:
-                execute("INSERT INTO entries(memo, ref, at) VALUES (?, ?, ?)", (memo, ref, at))
-                eid = cursor.lastrowid
-                params[0::3] = [eid] * k
-                if k <= _MAX_VALUES_ROWS:
-                    execute(_postings_sql(k), params)
-                else:
-                    cursor.executemany("INSERT INTO postings(entry_id, account_id, amount) VALUES (?, ?, ?)",
-                                       zip(params[0::3], params[1::3], params[2::3], strict=True))
-                execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise LedgerError(f"could not write the entry: {exc}", field="entry",
-                              rule="written in one transaction") from None
+            execute("INSERT INTO entries(memo, ref, at) VALUES (?, ?, ?)", (memo, ref, at))
+            eid = cursor.lastrowid
+            params[0::3] = [eid] * k
+            if k <= _MAX_VALUES_ROWS:
+                execute(_postings_sql(k), params)
+            else:
+                cursor.executemany("INSERT INTO postings(entry_id, account_id, amount) VALUES (?, ?, ?)",
+                                   zip(params[0::3], params[1::3], params[2::3], strict=True))
+            execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
         return eid
 
+    @_guarded("entries", "written in one transaction")
     def post_columns(self, *, memo: Sequence[str], ref: Sequence[str | None], at: Sequence[float | None],
                      line_entry: np.ndarray, line_account: Sequence[str] | np.ndarray,
                      line_amount: np.ndarray, account_names: Sequence[str] | np.ndarray | None = None,
@@ -573,12 +730,7 @@ class Ledger:
         curs = np.zeros(len(uniques), dtype=np.int64)
         cur_codes: dict[str, int] = {}
         for i in used:
-            name = uniques[i]
-            try:
-                aid, _, cur = self._accounts[name]
-            except (KeyError, TypeError):
-                raise LedgerError(f"unknown account {name!r}: open it first", field="account",
-                                  rule="account must be open", code="unknown_account") from None
+            aid, _, cur = self._lookup(uniques[i])
             ids[i] = aid
             curs[i] = cur_codes.setdefault(cur.code, len(cur_codes))
         line_ids = ids[codes]
@@ -619,14 +771,14 @@ class Ledger:
         self._db.execute("BEGIN IMMEDIATE")
 
     # --- reading -----------------------------------------------------------------
+    @_guarded("account", "readable ledger")
     def balance(self, account: str, at: float | None = None) -> Money:
         """Debit-positive balance (sum of postings) of ``account``, optionally as of time ``at``.
 
         Liability, equity and revenue accounts normally come out negative (a credit balance).
         Undated entries count at every ``at``.
         """
-        typ, cur = self.account(account)
-        aid = self._accounts[account][0]
+        aid, typ, cur = self._lookup(account)
         self._index_accounts()
         if at is None:
             (units,) = self._db.execute("SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account_id = ?",
@@ -639,11 +791,14 @@ class Ledger:
                 "WHERE p.account_id = ? AND (e.at IS NULL OR e.at <= ?)", (aid, float(at))).fetchone()
         return Money.from_minor(int(units), cur)
 
+    @_guarded("accounts", "readable ledger")
     def balances_minor(self) -> dict[str, int]:
         """Every account's debit-positive balance in minor units (zero for unused accounts)."""
+        self._refresh()
         by_id = dict(self._db.execute("SELECT account_id, SUM(amount) FROM postings GROUP BY account_id"))
         return {name: int(by_id.get(aid, 0)) for name, (aid, _, _) in self._accounts.items()}
 
+    @_guarded("accounts", "readable ledger")
     def trial_balance(self) -> pd.DataFrame:
         """One row per account: type, currency, debit and credit columns, debit-positive balance.
 
@@ -661,6 +816,7 @@ class Ledger:
         cols = ["account", "type", "currency", "debit", "credit", "balance"]
         return pd.DataFrame(rows, columns=cols).set_index("account")
 
+    @_guarded("account", "readable ledger")
     def entries(self, account: str | None = None, ref: str | None = None) -> pd.DataFrame:
         """Posting lines (one row each) with their entry id, time, ref and memo; filter by
         ``account`` (entries touching it, all their lines) and/or ``ref``."""
@@ -668,10 +824,10 @@ class Ledger:
                "JOIN entries e ON e.id = p.entry_id JOIN accounts a ON a.id = p.account_id")
         where, args = [], []
         if account is not None:
-            self.account(account)
+            aid = self._lookup(account)[0]
             self._index_accounts()
             where.append("e.id IN (SELECT entry_id FROM postings WHERE account_id = ?)")
-            args.append(self._accounts[account][0])
+            args.append(aid)
         if ref is not None:
             where.append("e.ref = ?")
             args.append(ref)
@@ -688,9 +844,11 @@ class Ledger:
         cols = ["entry", "at", "ref", "memo", "account", "currency", "debit", "credit", "amount"]
         return pd.DataFrame(rows, columns=cols)
 
+    @_guarded("entries", "readable ledger")
     def entry_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
+    @_guarded("entries", "readable ledger")
     def check_invariants(self) -> None:
         """Raise ``LedgerError`` unless every entry sums to zero per currency, has two or more
         lines, and the trial balance sums to zero per currency."""
@@ -717,7 +875,8 @@ class Ledger:
 
     def close(self) -> None:
         """Close the database connection (a file ledger can be reopened later)."""
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def __enter__(self) -> Ledger:
         return self
