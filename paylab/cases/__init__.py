@@ -12,9 +12,10 @@ randomness seeded):
 - :mod:`paylab.cases.checkout` — Amazon one-click / palm: the checkout funnel, conversion vs fraud.
 - :mod:`paylab.cases.social` — Pinduoduo group buying, coupons, red packets, fake-account rules.
 - :mod:`paylab.cases.failures` — breach replay, growth without risk control, poor experience, compliance.
+- :mod:`paylab.cases.real` — the real, dated, cited cases the models echo.
 """
 
-from paylab.cases import checkout, credit, disputes, escrow_trust, failures, logistics, social, wallet_yield
+from paylab.cases import checkout, credit, disputes, escrow_trust, failures, logistics, real, social, wallet_yield
 from paylab.cases.checkout import (
     CheckoutParams,
     checkout_outcome,
@@ -69,6 +70,7 @@ from paylab.cases.failures import (
     growth_without_risk_control,
 )
 from paylab.cases.logistics import LogisticsParams, MethodTerms, cash_curve, compare_fulfilment, fulfilment_outcome
+from paylab.cases.real import REAL_CASES, RealCase, real_cases
 from paylab.cases.social import (
     CampaignParams,
     GroupParams,
@@ -94,7 +96,9 @@ from paylab.cases.wallet_yield import (
 
 __all__ = [
     # modules
-    "checkout", "credit", "disputes", "escrow_trust", "failures", "logistics", "social", "wallet_yield",
+    "checkout", "credit", "disputes", "escrow_trust", "failures", "logistics", "real", "social", "wallet_yield",
+    # real cases
+    "RealCase", "REAL_CASES", "real_cases",
     # checkout
     "CheckoutParams", "funnel", "conversion", "fraud_pass_rate", "checkout_outcome", "friction_sweep",
     "threshold_rates", "threshold_sweep", "rates_from_stepup",

@@ -23,6 +23,7 @@ import pandas as pd
 from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money
+from paylab.parameters import param
 
 __all__ = ["CheckoutParams", "PRESETS", "funnel", "conversion", "fraud_pass_rate", "checkout_outcome",
            "friction_sweep", "threshold_rates", "threshold_sweep", "rates_from_stepup"]
@@ -32,14 +33,21 @@ __all__ = ["CheckoutParams", "PRESETS", "funnel", "conversion", "fraud_pass_rate
 class CheckoutParams:
     """A checkout (illustrative values)."""
 
-    steps: tuple[tuple[str, float], ...] = (("address form", 0.12), ("card details", 0.10),
-                                             ("review order", 0.04))  # step name, share who leave there
-    challenge_rate: float = 0.10        # share of genuine buyers asked for a second factor
-    challenge_drop: float = 0.15        # share of challenged genuine buyers who give up
-    fraud_share: float = 0.02           # share of checkout attempts that are fraud
-    fraud_challenge_rate: float = 0.60  # share of fraud attempts the policy challenges
-    challenge_stop: float = 0.95        # share of challenged fraud the challenge stops
-    order_minor: int = 30000            # order value in minor units (USD 300.00)
+    steps: tuple[tuple[str, float], ...] = param(
+        (("address form", 0.12), ("card details", 0.10), ("review order", 0.04)),
+        meaning="checkout steps and the share of buyers who leave at each", unit="(step, share)", symbol="d_i",
+        meaning_zh="结账步骤及每步流失比例")
+    challenge_rate: float = param(0.10, meaning="share of genuine buyers asked for a second factor", unit="share",
+                                  symbol="c_g", meaning_zh="被要求二次验证的真实买家比例")
+    challenge_drop: float = param(0.15, meaning="share of challenged genuine buyers who give up", unit="share",
+                                  symbol="q", meaning_zh="被验证后放弃的买家比例")
+    fraud_share: float = param(0.02, meaning="share of checkout attempts that are fraud", unit="share",
+                               symbol="φ", meaning_zh="欺诈尝试占比")
+    fraud_challenge_rate: float = param(0.60, meaning="share of fraud attempts the policy challenges", unit="share",
+                                        symbol="c_f", meaning_zh="被挑战的欺诈比例")
+    challenge_stop: float = param(0.95, meaning="share of challenged fraud the challenge stops", unit="share",
+                                  symbol="k", meaning_zh="挑战拦下的欺诈比例")
+    order_minor: int = param(30000, meaning="order value", unit="minor", symbol="P", meaning_zh="订单金额")
     currency: str = "USD"
 
     def validate(self) -> CheckoutParams:

@@ -20,6 +20,7 @@ import pandas as pd
 from paylab.cases import _validate as v
 from paylab.errors import CurrencyMismatch, InvalidInput
 from paylab.money import Money
+from paylab.parameters import param
 
 __all__ = [
     "AprResult",
@@ -161,11 +162,16 @@ def instalment_apr(principal: Money, n: int, monthly_fee_rate: Decimal | str | i
 class RevolvingParams:
     """Revolving credit when only the minimum is paid (illustrative values)."""
 
-    min_payment_rate: Decimal = Decimal("0.10")   # share of the statement due as the minimum
-    min_payment_floor: Decimal = Decimal("10")    # minimum due never below this (currency units)
-    daily_interest_rate: Decimal = Decimal("0.0005")  # 0.05 % a day on what is left unpaid
-    days_per_month: int = 30                      # interest days per statement cycle
-    late_fee_daily_rate: Decimal = Decimal("0.0005")  # penalty per day on an overdue amount
+    min_payment_rate: Decimal = param(Decimal("0.10"), meaning="share of the statement due as the minimum payment",
+                                      unit="share", symbol="m", meaning_zh="最低还款比例")
+    min_payment_floor: Decimal = param(Decimal("10"), meaning="the minimum due is never below this",
+                                       unit="currency units", symbol="F", meaning_zh="最低还款下限")
+    daily_interest_rate: Decimal = param(Decimal("0.0005"), meaning="interest a day on what is left unpaid",
+                                         unit="per day", symbol="r_d", meaning_zh="未还部分的日利率")
+    days_per_month: int = param(30, meaning="interest days per statement cycle", unit="days", symbol="T",
+                                meaning_zh="每个账单周期的计息天数")
+    late_fee_daily_rate: Decimal = param(Decimal("0.0005"), meaning="penalty a day on an overdue amount",
+                                         unit="per day", symbol="r_l", meaning_zh="逾期日罚息率")
 
 
 def _check_revolving(params: RevolvingParams) -> None:

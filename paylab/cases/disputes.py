@@ -23,6 +23,7 @@ import pandas as pd
 from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money
+from paylab.parameters import param
 
 __all__ = ["POLICIES", "DisputeParams", "cost_per_order", "compare_policies",
            "chargeback_reserve", "rolling_reserve", "simulate_chargebacks"]
@@ -34,18 +35,28 @@ POLICIES = ("accept_all", "contest", "seller_protection")
 class DisputeParams:
     """A merchant's dispute exposure (illustrative values)."""
 
-    order_minor: int = 5000               # order value in minor units (USD 50.00)
+    order_minor: int = param(5000, meaning="order value", unit="minor", symbol="P", meaning_zh="订单金额")
     currency: str = "USD"
-    goods_cost_share: Decimal = Decimal("0.6")  # cost of the goods lost with a fraud chargeback
-    chargeback_rate: float = 0.01         # chargebacks per order
-    chargeback_fee_minor: int = 1500      # fee per chargeback (USD 15.00)
-    contest_cost_minor: int = 1000        # staff time and evidence per contested case
-    win_rate: float = 0.40                # contested cases the merchant wins
-    protection_fee_rate: Decimal = Decimal("0.004")  # seller-protection fee per order value
-    protection_coverage: float = 0.8      # share of chargebacks the protection covers (eligible ones)
-    reserve_rate: Decimal = Decimal("0.05")   # rolling reserve held back from each sale
-    reserve_days: int = 90                # days the reserve is held
-    capital_cost_annual: Decimal = Decimal("0.10")  # cost of the merchant's money held back
+    goods_cost_share: Decimal = param(Decimal("0.6"), meaning="cost of the goods lost with a chargeback, share of P",
+                                      unit="share", symbol="g", meaning_zh="拒付时损失的货品成本占比")
+    chargeback_rate: float = param(0.01, meaning="chargebacks per order", unit="per order", symbol="b",
+                                   meaning_zh="每单拒付率")
+    chargeback_fee_minor: int = param(1500, meaning="fee per chargeback", unit="minor", symbol="f",
+                                      meaning_zh="每笔拒付手续费")
+    contest_cost_minor: int = param(1000, meaning="staff time and evidence per contested case", unit="minor",
+                                    symbol="e", meaning_zh="每次申诉成本")
+    win_rate: float = param(0.40, meaning="share of contested cases the merchant wins", unit="share", symbol="w",
+                            meaning_zh="商户申诉胜诉率")
+    protection_fee_rate: Decimal = param(Decimal("0.004"), meaning="seller-protection fee, share of the order value",
+                                         unit="share", symbol="p", meaning_zh="卖家保护费率")
+    protection_coverage: float = param(0.8, meaning="share of chargebacks the protection covers", unit="share",
+                                       symbol="κ", meaning_zh="卖家保护覆盖比例")
+    reserve_rate: Decimal = param(Decimal("0.05"), meaning="rolling reserve held back from each sale", unit="share",
+                                  symbol="ρ", meaning_zh="滚动保证金比例")
+    reserve_days: int = param(90, meaning="days the reserve is held", unit="days", symbol="H",
+                              meaning_zh="保证金留存天数")
+    capital_cost_annual: Decimal = param(Decimal("0.10"), meaning="yearly cost of the merchant's money held back",
+                                         unit="per year", symbol="i", meaning_zh="资金年成本")
 
     def validate(self) -> DisputeParams:
         """Check every field; returns self."""

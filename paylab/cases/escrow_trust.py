@@ -28,6 +28,7 @@ import pandas as pd
 from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money
+from paylab.parameters import param
 
 __all__ = [
     "POLICIES",
@@ -50,22 +51,37 @@ POLICIES = ("none", "escrow", "escrow_dispute")
 class EscrowParams:
     """Market of strangers (illustrative values)."""
 
-    buyers: int = 5000                # buyers who look at an offer each round
-    price_minor: int = 20000          # price of the good in minor units (CNY 200.00)
+    buyers: int = param(5000, meaning="buyers who look at an offer each round", unit="buyers", symbol="N",
+                        meaning_zh="每轮看到商品的买家数")
+    price_minor: int = param(20000, meaning="price of the good", unit="minor", symbol="P", meaning_zh="商品价格")
     currency: str = "CNY"
-    value_low: float = 0.8            # buyers' valuations ~ Uniform(low, high) × price
-    value_high: float = 1.6
-    fraud_rate: float = 0.10          # share of sellers who cheat when fraud pays fully
-    nondelivery_share: float = 0.6    # of frauds: parcel never sent (rest: not as described)
-    deterrence: float = 1.0           # fraud rate ∝ (share of a fraud that pays) ** deterrence
-    auto_confirm_days: float = 10.0   # escrow releases the money after this many days
-    delivery_days: float = 3.0        # a parcel normally arrives after this many days
-    attention_days: float = 2.0       # mean extra days before a buyer notices a problem
-    dispute_win_rate: float = 0.85    # honest buyer wins a not-as-described dispute
-    confirm_days: float = 1.5         # honest buyers confirm this long after delivery
-    confirm_rate: float = 0.7         # share of honest buyers who confirm at all (rest auto-confirm)
-    prior_loss: float = 0.10          # loss per trade (× price) a new buyer expects
-    learning: float = 0.5             # weight of the last round's observed loss in expectations
+    value_low: float = param(0.8, meaning="lowest buyer valuation, as a multiple of the price", unit="× price",
+                             symbol="v_lo", meaning_zh="买家估值下限（价格倍数）")
+    value_high: float = param(1.6, meaning="highest buyer valuation, as a multiple of the price", unit="× price",
+                              symbol="v_hi", meaning_zh="买家估值上限（价格倍数）")
+    fraud_rate: float = param(0.10, meaning="share of sellers who cheat when fraud pays in full", unit="share",
+                              symbol="f_0", meaning_zh="欺诈完全得手时的欺诈卖家比例")
+    nondelivery_share: float = param(0.6, meaning="share of frauds where the parcel is never sent", unit="share",
+                                     symbol="s", meaning_zh="欺诈中不发货的比例")
+    deterrence: float = param(1.0, meaning="how strongly fraudsters leave as fraud stops paying", unit="exponent",
+                              symbol="d", meaning_zh="威慑弹性")
+    auto_confirm_days: float = param(10.0, meaning="days after which escrow releases the money",
+                                     unit="days", source="cite:chinadaily2013", symbol="D",
+                                     meaning_zh="自动确认收货期限")
+    delivery_days: float = param(3.0, meaning="days a parcel normally takes to arrive", unit="days", symbol="t_d",
+                                 meaning_zh="正常送达天数")
+    attention_days: float = param(2.0, meaning="mean extra days before a buyer notices a problem", unit="days",
+                                  symbol="a", meaning_zh="买家发现问题的平均延迟")
+    dispute_win_rate: float = param(0.85, meaning="chance an honest buyer wins a not-as-described dispute",
+                                    unit="share", symbol="w", meaning_zh="买家赢得货不对板纠纷的概率")
+    confirm_days: float = param(1.5, meaning="days after delivery an honest buyer confirms receipt", unit="days",
+                                symbol="t_c", meaning_zh="收货后确认的天数")
+    confirm_rate: float = param(0.7, meaning="share of honest buyers who confirm at all (the rest auto-confirm)",
+                                unit="share", symbol="c", meaning_zh="主动确认收货的买家比例")
+    prior_loss: float = param(0.10, meaning="loss per trade a new buyer expects, as a share of the price",
+                              unit="share", symbol="L_0", meaning_zh="新买家预期的每笔损失")
+    learning: float = param(0.5, meaning="weight of last round's observed loss in buyers' expectations",
+                            unit="share", symbol="λ", meaning_zh="学习权重")
 
     def validate(self) -> EscrowParams:
         """Check every field; returns self so calls chain."""

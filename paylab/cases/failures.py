@@ -25,6 +25,7 @@ import pandas as pd
 
 from paylab.cases import _validate as v
 from paylab.money import Money
+from paylab.parameters import param
 
 __all__ = ["BreachParams", "breach_replay", "compare_breach_defences", "GrowthParams",
            "growth_without_risk_control", "ExperienceParams", "experience_loss", "experience_sweep",
@@ -35,18 +36,28 @@ __all__ = ["BreachParams", "breach_replay", "compare_breach_defences", "GrowthPa
 class BreachParams:
     """A card-data breach (illustrative values)."""
 
-    leaked_cards: int = 50_000          # card records stolen
-    days: int = 30                      # days replayed
-    usable_share: float = 0.6           # records complete enough to use (PAN, expiry, CVV)
-    uses_per_card: float = 1.5          # fraud attempts per usable card over the wave
-    peak_day: float = 4.0               # the wave peaks this many days after the leak
-    spread_days: float = 3.0            # width of the wave (days)
-    detection_day: int = 7              # day the breach is found: issuers start blocking cards
-    block_per_day: float = 0.35         # share of still-open cards blocked each day after detection
-    mean_fraud_minor: int = 40000       # mean fraud amount (CNY 400.00)
+    leaked_cards: int = param(50_000, meaning="card records stolen", unit="cards", symbol="C",
+                              meaning_zh="被盗卡数据条数")
+    days: int = param(30, meaning="days replayed", unit="days", symbol="T", meaning_zh="回放天数")
+    usable_share: float = param(0.6, meaning="records complete enough to use (number, expiry, CVV)", unit="share",
+                                symbol="u", meaning_zh="可直接使用的记录比例")
+    uses_per_card: float = param(1.5, meaning="fraud attempts per usable card over the wave", unit="per card",
+                                 symbol="n", meaning_zh="每张可用卡的盗刷次数")
+    peak_day: float = param(4.0, meaning="day after the leak on which the fraud wave peaks", unit="days",
+                            symbol="μ", meaning_zh="盗刷高峰日")
+    spread_days: float = param(3.0, meaning="width of the fraud wave", unit="days", symbol="σ",
+                               meaning_zh="盗刷波宽度")
+    detection_day: int = param(7, meaning="day the breach is found and issuers start blocking cards", unit="day",
+                               symbol="t_0", meaning_zh="发现泄露的日期")
+    block_per_day: float = param(0.35, meaning="share of still-open cards blocked each day after detection",
+                                 unit="per day", symbol="β", meaning_zh="发现后每日冻结比例")
+    mean_fraud_minor: int = param(40000, meaning="mean fraud amount", unit="minor", symbol="A",
+                                  meaning_zh="平均盗刷金额")
     currency: str = "CNY"
-    token_coverage: float = 0.9         # with tokenization: share of leaked records that are tokens only
-    stepup_catch: float = 0.85          # with step-up: share of fraud attempts stopped by a challenge
+    token_coverage: float = param(0.9, meaning="with tokenization, share of leaked records that are only tokens",
+                                  unit="share", symbol="τ", meaning_zh="令牌化覆盖比例")
+    stepup_catch: float = param(0.85, meaning="with step-up, share of fraud attempts a challenge stops",
+                                unit="share", symbol="k", meaning_zh="加强认证拦截比例")
 
     def validate(self) -> BreachParams:
         for name in ("leaked_cards", "days", "detection_day", "mean_fraud_minor"):
@@ -107,15 +118,22 @@ def compare_breach_defences(params: BreachParams = BreachParams(), *, seed: int 
 class GrowthParams:
     """A platform growing fast (illustrative values)."""
 
-    months: int = 24
-    start_volume_minor: int = 1_000_000_000   # first month's payment volume (CNY 10 million)
+    months: int = param(24, meaning="months simulated", unit="months", symbol="T", meaning_zh="模拟月数")
+    start_volume_minor: int = param(1_000_000_000, meaning="first month's payment volume", unit="minor",
+                                    symbol="V_0", meaning_zh="首月交易额")
     currency: str = "CNY"
-    volume_growth: float = 0.15        # volume grows 15 % a month
-    margin_rate: Decimal = Decimal("0.006")  # platform's take per unit of volume
-    base_fraud_rate: float = 0.0005    # fraud loss per unit of volume at the start
-    attack_growth: float = 0.25        # without controls, fraud rate grows 25 % a month (fraudsters find you)
-    control_cap: float = 0.0008        # with controls the fraud rate never passes this
-    control_cost_rate: Decimal = Decimal("0.0005")  # cost of risk control per unit of volume
+    volume_growth: float = param(0.15, meaning="growth of volume a month", unit="per month", symbol="g",
+                                 meaning_zh="交易额月增长率")
+    margin_rate: Decimal = param(Decimal("0.006"), meaning="platform's take per unit of volume", unit="share",
+                                 symbol="m", meaning_zh="平台费率")
+    base_fraud_rate: float = param(0.0005, meaning="fraud loss per unit of volume at the start", unit="share",
+                                   symbol="f_0", meaning_zh="初始欺诈损失率")
+    attack_growth: float = param(0.25, meaning="growth of the fraud rate a month without controls", unit="per month",
+                                 symbol="h", meaning_zh="无风控时欺诈率月增长")
+    control_cap: float = param(0.0008, meaning="with controls the fraud rate never passes this", unit="share",
+                               symbol="f_max", meaning_zh="有风控时欺诈率上限")
+    control_cost_rate: Decimal = param(Decimal("0.0005"), meaning="cost of risk control per unit of volume",
+                                       unit="share", symbol="k", meaning_zh="风控成本率")
 
     def validate(self) -> GrowthParams:
         v.count(self.months, "months", 1)
@@ -164,17 +182,26 @@ def growth_without_risk_control(params: GrowthParams = GrowthParams()) -> pd.Dat
 class ExperienceParams:
     """A checkout with a poor experience (illustrative values)."""
 
-    attempts: int = 100_000            # payment attempts in a month
-    order_minor: int = 20000           # order value (CNY 200.00)
+    attempts: int = param(100_000, meaning="payment attempts in a month", unit="attempts", symbol="N",
+                          meaning_zh="每月支付尝试次数")
+    order_minor: int = param(20000, meaning="order value", unit="minor", symbol="P", meaning_zh="订单金额")
     currency: str = "CNY"
-    failure_rate: float = 0.08         # payments failing for technical reasons
-    retry_rate: float = 0.6            # buyers who retry after a failure (once)
-    latency_s: float = 6.0             # seconds the payment page takes
-    latency_drop_per_s: float = 0.01   # share of buyers lost per second of latency beyond 2 s
-    extra_steps: int = 2               # needless steps (re-typing, captcha …)
-    step_drop: float = 0.05            # share lost per needless step
-    churn_share: float = 0.3           # of lost buyers, share who never come back
-    repeat_orders: int = 6             # orders a retained buyer would place in the next year
+    failure_rate: float = param(0.08, meaning="share of payments failing for technical reasons", unit="share",
+                                symbol="e", meaning_zh="技术失败率")
+    retry_rate: float = param(0.6, meaning="share of buyers who retry once after a failure", unit="share",
+                              symbol="r", meaning_zh="失败后重试比例")
+    latency_s: float = param(6.0, meaning="seconds the payment page takes", unit="seconds", symbol="t",
+                             meaning_zh="支付页面耗时")
+    latency_drop_per_s: float = param(0.01, meaning="share of buyers lost per second beyond 2 s", unit="per second",
+                                      symbol="δ", meaning_zh="超过 2 秒后每秒流失比例")
+    extra_steps: int = param(2, meaning="needless steps (re-typing, captcha …)", unit="steps", symbol="s",
+                             meaning_zh="多余步骤数")
+    step_drop: float = param(0.05, meaning="share of buyers lost per needless step", unit="share", symbol="q",
+                             meaning_zh="每个多余步骤的流失比例")
+    churn_share: float = param(0.3, meaning="share of lost buyers who never come back", unit="share", symbol="χ",
+                               meaning_zh="流失后不再回来的比例")
+    repeat_orders: int = param(6, meaning="orders a retained buyer would place in the next year", unit="orders",
+                               symbol="R", meaning_zh="留存买家下一年的订单数")
 
     def validate(self) -> ExperienceParams:
         for name in ("attempts", "order_minor", "extra_steps", "repeat_orders"):
@@ -215,14 +242,20 @@ def experience_sweep(params: ExperienceParams = ExperienceParams(),
 class ComplianceParams:
     """Compliance as a cost model (illustrative values)."""
 
-    monthly_margin_minor: int = 500_000_000    # the business's monthly margin (CNY 5 million)
+    monthly_margin_minor: int = param(500_000_000, meaning="the business's monthly margin", unit="minor",
+                                      symbol="M", meaning_zh="月毛利")
     currency: str = "CNY"
-    programme_cost_minor: int = 30_000_000     # yearly cost of a compliance programme (CNY 300,000)
-    inspection_probability: float = 0.3        # chance of an inspection in a year
-    violation_found: float = 0.9               # chance an inspection finds the violations if non-compliant
-    fine_minor: int = 100_000_000              # fine when found (CNY 1 million)
-    suspension_days: int = 30                  # business suspended this many days when found
-    lost_customers_share: float = 0.05         # customers lost for good after a suspension
+    programme_cost_minor: int = param(30_000_000, meaning="yearly cost of a compliance programme", unit="minor",
+                                      symbol="K", meaning_zh="合规项目年成本")
+    inspection_probability: float = param(0.3, meaning="chance of an inspection in a year", unit="per year",
+                                          symbol="p", meaning_zh="每年被检查的概率")
+    violation_found: float = param(0.9, meaning="chance an inspection finds the violations", unit="share",
+                                   symbol="q", meaning_zh="检查发现违规的概率")
+    fine_minor: int = param(100_000_000, meaning="fine when found", unit="minor", symbol="F", meaning_zh="罚款")
+    suspension_days: int = param(30, meaning="days the business is suspended when found", unit="days", symbol="S",
+                                 meaning_zh="停业天数")
+    lost_customers_share: float = param(0.05, meaning="customers lost for good after a suspension", unit="share",
+                                        symbol="ℓ", meaning_zh="停业后永久流失的客户比例")
 
     def validate(self) -> ComplianceParams:
         for name in ("monthly_margin_minor", "programme_cost_minor", "fine_minor", "suspension_days"):

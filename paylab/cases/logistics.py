@@ -17,16 +17,17 @@ is **illustrative**.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from decimal import Decimal
 
 import pandas as pd
 
 from paylab.cases import _validate as v
 from paylab.money import Money
+from paylab.parameters import param
 
 __all__ = ["METHODS", "MethodTerms", "LogisticsParams", "DEFAULT_TERMS", "fulfilment_outcome",
-           "compare_fulfilment", "cash_curve"]
+           "compare_fulfilment", "cash_curve", "terms_frame"]
 
 METHODS = ("cod", "prepaid", "escrow")
 
@@ -35,11 +36,16 @@ METHODS = ("cod", "prepaid", "escrow")
 class MethodTerms:
     """How one payment method behaves for the merchant (illustrative values)."""
 
-    conversion: float        # share of shoppers who order with this method
-    refusal_rate: float      # parcels refused at the door (COD only, in practice)
-    return_rate: float       # delivered orders sent back within the return window
-    fee_rate: Decimal        # payment or cash-collection fee, share of the order value
-    days_to_cash: float      # days from dispatch until the merchant can use the money
+    conversion: float = param(MISSING, meaning="share of shoppers who order with this method", unit="share",
+                              symbol="c", meaning_zh="下单转化率")
+    refusal_rate: float = param(MISSING, meaning="share of parcels refused at the door (COD, in practice)",
+                                unit="share", symbol="r", meaning_zh="拒收率")
+    return_rate: float = param(MISSING, meaning="share of delivered orders sent back", unit="share", symbol="u",
+                               meaning_zh="退货率")
+    fee_rate: Decimal = param(MISSING, meaning="payment or cash-collection fee, share of the order value",
+                              unit="share", symbol="φ", meaning_zh="支付或代收费率")
+    days_to_cash: float = param(MISSING, meaning="days from dispatch until the merchant can use the money",
+                                unit="days", symbol="t", meaning_zh="回款天数")
 
 
 #: Illustrative terms per method.
@@ -57,12 +63,16 @@ DEFAULT_TERMS = {
 class LogisticsParams:
     """A merchant's month (illustrative values)."""
 
-    shoppers: int = 100_000            # visitors who reach checkout in a month
-    order_minor: int = 15000           # order value in minor units (CNY 150.00)
+    shoppers: int = param(100_000, meaning="visitors who reach checkout in a month", unit="shoppers", symbol="N",
+                          meaning_zh="每月到达结账页的访客")
+    order_minor: int = param(15000, meaning="order value", unit="minor", symbol="P", meaning_zh="订单金额")
     currency: str = "CNY"
-    gross_margin: Decimal = Decimal("0.25")   # margin on a kept sale, before payment and shipping
-    shipping_minor: int = 800          # cost of one shipping leg (CNY 8.00)
-    capital_cost_annual: Decimal = Decimal("0.08")  # what cash in transit costs the merchant a year
+    gross_margin: Decimal = param(Decimal("0.25"), meaning="margin on a kept sale, before payment and shipping",
+                                  unit="share", symbol="m", meaning_zh="毛利率")
+    shipping_minor: int = param(800, meaning="cost of one shipping leg", unit="minor", symbol="s",
+                                meaning_zh="单程运费")
+    capital_cost_annual: Decimal = param(Decimal("0.08"), meaning="yearly cost of cash in transit", unit="per year",
+                                         symbol="i", meaning_zh="在途资金年成本")
 
 
 def fulfilment_outcome(params: LogisticsParams, method: str,
@@ -123,3 +133,11 @@ def cash_curve(params: LogisticsParams = LogisticsParams(), days: int = 30,
     frame = pd.DataFrame(out)
     frame.index.name = "day"
     return frame
+
+
+def terms_frame(terms: dict[str, MethodTerms] | None = None) -> pd.DataFrame:
+    """The terms of each method side by side (one row per method), for display next to the model."""
+    t = terms or DEFAULT_TERMS
+    return pd.DataFrame([{"method": m, "conversion": x.conversion, "refused at door": x.refusal_rate,
+                          "returned": x.return_rate, "fee rate": x.fee_rate, "days to cash": x.days_to_cash}
+                         for m, x in t.items()])

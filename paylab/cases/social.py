@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,8 +22,9 @@ import pandas as pd
 from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money
+from paylab.parameters import param
 
-__all__ = ["GroupParams", "group_success_probability", "simulate_groups", "RiskRule", "RULES",
+__all__ = ["GroupParams", "group_success_probability", "simulate_groups", "RiskRule", "RULES", "rules_frame",
            "rule_pass_rates", "CampaignParams", "simulate_campaign", "compare_rule_sets",
            "split_red_packet"]
 
@@ -32,9 +33,12 @@ __all__ = ["GroupParams", "group_success_probability", "simulate_groups", "RiskR
 class GroupParams:
     """One group-buy offer (illustrative values)."""
 
-    group_size: int = 3          # members needed, the initiator included
-    shares: int = 8              # friends the initiator sends the link to
-    join_probability: float = 0.2  # each friend joins within the window
+    group_size: int = param(3, meaning="members needed, the initiator included", unit="people", symbol="k",
+                            meaning_zh="成团人数（含发起人）")
+    shares: int = param(8, meaning="friends the initiator sends the link to", unit="friends", symbol="n",
+                        meaning_zh="分享好友数")
+    join_probability: float = param(0.2, meaning="chance each friend joins within the window", unit="share",
+                                    symbol="q", meaning_zh="每位好友参团概率")
 
     def validate(self) -> GroupParams:
         v.count(self.group_size, "group_size", 1)
@@ -66,9 +70,11 @@ def simulate_groups(params: GroupParams, groups: int = 10_000, *, seed: int = 0)
 class RiskRule:
     """A rule against fake accounts: share of fakes it stops, share of real users it stops by mistake."""
 
-    name: str
-    catch_rate: float
-    false_positive_rate: float
+    name: str = param(MISSING, meaning="what the rule checks", unit="text", meaning_zh="规则内容")
+    catch_rate: float = param(MISSING, meaning="share of fake accounts the rule stops", unit="share", symbol="c",
+                              meaning_zh="拦截假账户比例")
+    false_positive_rate: float = param(MISSING, meaning="share of real users the rule stops by mistake",
+                                       unit="share", symbol="e", meaning_zh="误拦真实用户比例")
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -113,13 +119,17 @@ def rule_pass_rates(rules: Iterable[RiskRule | str]) -> tuple[float, float]:
 class CampaignParams:
     """A new-user coupon campaign (illustrative values)."""
 
-    days: int = 30
-    real_signups_per_day: int = 2000   # real new users arriving each day
-    fake_signups_per_day: int = 3000   # fake accounts registered by coupon farmers each day
-    coupon_minor: int = 1000           # coupon per new account (CNY 10.00)
-    budget_minor: int = 50_000_000     # campaign budget (CNY 500,000.00)
+    days: int = param(30, meaning="days the campaign runs", unit="days", symbol="T", meaning_zh="活动天数")
+    real_signups_per_day: int = param(2000, meaning="real new users arriving each day", unit="per day",
+                                      symbol="λ_r", meaning_zh="每日真实新用户")
+    fake_signups_per_day: int = param(3000, meaning="fake accounts registered by coupon farmers each day",
+                                      unit="per day", symbol="λ_f", meaning_zh="每日羊毛党假账户")
+    coupon_minor: int = param(1000, meaning="coupon per new account", unit="minor", symbol="B",
+                              meaning_zh="每个新账户的优惠券")
+    budget_minor: int = param(50_000_000, meaning="campaign budget", unit="minor", symbol="W", meaning_zh="活动预算")
     currency: str = "CNY"
-    farmer_give_up: float = 0.5        # fakes drop by this share each day once most are blocked
+    farmer_give_up: float = param(0.5, meaning="share by which fakes drop each day once most are blocked",
+                                  unit="per day", symbol="γ", meaning_zh="羊毛党每日放弃比例")
 
     def validate(self) -> CampaignParams:
         for name in ("days", "real_signups_per_day", "fake_signups_per_day", "coupon_minor", "budget_minor"):
@@ -212,3 +222,10 @@ def split_red_packet(total: Money, n: int, *, seed: int = 0) -> list[Money]:
         left -= draw
     parts.append(left)
     return [Money.from_minor(p, total.currency) for p in parts]
+
+
+def rules_frame(rules: dict[str, RiskRule] | None = None) -> pd.DataFrame:
+    """The anti-fake-account rules side by side: what each checks, fakes it stops, real users it stops."""
+    r = rules or RULES
+    return pd.DataFrame([{"rule": k, "checks": x.name, "fakes stopped": x.catch_rate,
+                          "real users stopped": x.false_positive_rate} for k, x in r.items()])

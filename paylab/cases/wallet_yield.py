@@ -23,6 +23,7 @@ import pandas as pd
 from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money, _to_decimal
+from paylab.parameters import param
 
 __all__ = [
     "WalletParams",
@@ -44,9 +45,13 @@ _Q4 = Decimal("0.0001")
 class WalletParams:
     """Wallet rules (illustrative values)."""
 
-    instant_limit: Decimal = Decimal("10000")  # instant redemption per user per day (currency units)
-    days_per_year: int = 365                   # annualisation basis
-    income_rounding: str = ROUND_DOWN          # a holder's daily income is cut to the fen
+    instant_limit: Decimal = param(Decimal("10000"), meaning="instant (T+0) redemption per user per day",
+                                   unit="currency units", source="cite:caixin2018mmf", symbol="Q",
+                                   meaning_zh="每人每日快速赎回额度")
+    days_per_year: int = param(365, meaning="annualisation basis", unit="days", symbol="365",
+                               meaning_zh="年化天数")
+    income_rounding: str = param(ROUND_DOWN, meaning="how a holder's daily income is cut to the fen",
+                                 unit="rounding mode", meaning_zh="每日收益舍入方式")
 
 
 def income_per_10k(net_income: Money, units: Decimal | int | str) -> Decimal:
