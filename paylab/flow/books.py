@@ -1,10 +1,11 @@
 """The gateway's bridge to the books: step 4 and step 6 write :mod:`paylab.postings` entries.
 
-Two paths write the same lines: ``fast=False`` builds each entry with the Money posting rules
-(:func:`paylab.postings.capture` …) and :meth:`Ledger.post`; ``fast=True`` (the default,
-for throughput) takes the integer rules (:func:`paylab.postings.capture_lines` …, the ones
-the Money rules are built from) and writes them with :meth:`Ledger.post_lines`, one SQLite
-transaction per entry. :func:`lines` gives those lines by entry kind.
+Every entry goes through :meth:`Books._post`, which writes the same lines one of two ways:
+``fast=True`` (the default) takes the integer rules (:func:`paylab.postings.capture_lines` …,
+the ones the Money rules are built from; :func:`lines` gives them by entry kind) and writes
+them with :meth:`Ledger.post_lines`, one SQLite transaction per entry; ``fast=False`` builds
+the entry with the Money posting rules (:func:`paylab.postings.capture` …) and
+:meth:`Ledger.post`. Tests check that both write the same books.
 """
 
 from __future__ import annotations
@@ -53,10 +54,6 @@ class Books:
         self._opened: set[str] = set()
         self._named: dict[tuple[str, str, str], str] = {}
         self._shared: dict[str, tuple[str, str, str]] = {}
-        # a funding source belongs to one customer, currency and method, so the accounts a
-        # payment touches are cached per source (payer, fees, escrow) and per merchant
-        self._by_source: dict[tuple[str | None, str | None], tuple[str, str, str, str]] = {}
-        self._by_merchant: dict[tuple[str, str], str] = {}
 
     def accounts(self, merchant: str, customer: str, cur: str) -> P.StandardAccounts:
         """The standard accounts of a (merchant, customer, currency), each opened once."""
@@ -99,62 +96,39 @@ class Books:
         else:
             self.ledger.post(P.top_up(acc.customer, acc.clearing, amount, ref=ref, at=at))
 
-    def _plan(self, pi: Any) -> tuple[str, str, str, str]:
-        """The (payer, merchant receivable, fees, escrow) accounts of a payment; on the first
-        payment of a source or a merchant, :meth:`accounts` opens them as before."""
-        src = self._by_source.get((pi.method, pi.method_id))
-        merchant = None if src is None else self._by_merchant.get((pi.merchant, src[3]))
-        if merchant is None:
-            code = pi.currency.code
-            acc = self.accounts(pi.merchant, pi.customer, code)
-            src = self._by_source[(pi.method, pi.method_id)] = (acc.payer(self.funding(pi.method_id)), acc.fees,
-                                                                acc.escrow, code)
-            merchant = self._by_merchant[(pi.merchant, code)] = acc.merchant
-        return src[0], merchant, src[1], src[2]
-
-    def _fast(self, kind: str, acc: P.StandardAccounts, funding: str, amount: int, fee: int,
-              ref: str, at: float) -> None:
-        self.ledger.post_lines(lines(kind, acc, funding, amount, fee), memo=MEMOS[kind], ref=ref, at=at)
-
     def capture(self, pi: Any, amount: int, fee: int, at: float) -> None:
         """Step 4: a captured payment (or, in escrow, the hold)."""
-        if self.fast:
-            payer, merchant, fees, escrow = self._plan(pi)
-            if pi.escrow:
-                self.ledger.post_lines(P.escrow_hold_lines(payer, escrow, amount), memo="escrow hold",
-                                       ref=pi.id, at=at)
-            else:
-                self.ledger.post_lines(P.capture_lines(payer, merchant, fees, amount, fee), memo="capture",
-                                       ref=pi.id, at=at)
-            return None
-        acc = self.accounts(pi.merchant, pi.customer, pi.currency.code)
-        funding = self.funding(pi.method_id)
-        m = Money.from_minor(amount, pi.currency)
-        if pi.escrow:
-            entry = P.escrow_hold(acc.customer, acc.clearing, acc.escrow, m, funding=funding,
-                                  ref=pi.id, at=at)
-        else:
-            entry = P.capture(acc.customer, acc.clearing, acc.merchant, acc.fees, m,
-                              Money.from_minor(fee, pi.currency), funding=funding, ref=pi.id, at=at)
-        self.ledger.post(entry)
+        self._post("escrow_hold" if pi.escrow else "capture", pi, amount, fee, pi.id, at)
 
     def refund(self, pi: Any, amount: int, ref: str, at: float) -> None:
-        acc = self.accounts(pi.merchant, pi.customer, pi.currency.code)
-        funding = self.funding(pi.method_id)
-        if self.fast:
-            return self._fast("escrow_refund" if pi.escrow else "refund", acc, funding, amount, 0, ref, at)
-        m = Money.from_minor(amount, pi.currency)
-        if pi.escrow:
-            entry = P.escrow_refund(acc.escrow, acc.customer, acc.clearing, m, funding=funding,
-                                    ref=ref, at=at)
-        else:
-            entry = P.refund(acc.customer, acc.clearing, acc.merchant, m, funding=funding, ref=ref, at=at)
-        self.ledger.post(entry)
+        """Step 6: a refund (in escrow, out of the escrow account)."""
+        self._post("escrow_refund" if pi.escrow else "refund", pi, amount, 0, ref, at)
 
     def release(self, pi: Any, amount: int, fee: int, at: float) -> None:
+        """Step 6, escrow: the buyer confirmed receipt; the merchant is paid less the fee."""
+        self._post("escrow_release", pi, amount, fee, pi.id, at)
+
+    def _post(self, kind: str, pi: Any, amount: int, fee: int, ref: str, at: float) -> None:
+        """Write one ``kind`` entry for payment ``pi``: integer lines (fast) or a Money entry."""
         acc = self.accounts(pi.merchant, pi.customer, pi.currency.code)
+        funding = "stored" if kind == "escrow_release" else self.funding(pi.method_id)
         if self.fast:
-            return self._fast("escrow_release", acc, "stored", amount, fee, pi.id, at)
-        self.ledger.post(P.escrow_release(acc.escrow, acc.merchant, acc.fees,
-                                          Money.from_minor(amount, pi.currency),
-                                          Money.from_minor(fee, pi.currency), ref=pi.id, at=at))
+            self.ledger.post_lines(lines(kind, acc, funding, amount, fee), memo=MEMOS[kind], ref=ref, at=at)
+        else:
+            self.ledger.post(self._entry(kind, acc, funding, Money.from_minor(amount, pi.currency),
+                                         Money.from_minor(fee, pi.currency), ref, at))
+
+    @staticmethod
+    def _entry(kind: str, acc: P.StandardAccounts, funding: str, m: Money, fee: Money, ref: str,
+               at: float) -> Any:
+        """The same entry built by the Money posting rules of :mod:`paylab.postings`."""
+        if kind == "capture":
+            return P.capture(acc.customer, acc.clearing, acc.merchant, acc.fees, m, fee, funding=funding,
+                             ref=ref, at=at)
+        if kind == "escrow_hold":
+            return P.escrow_hold(acc.customer, acc.clearing, acc.escrow, m, funding=funding, ref=ref, at=at)
+        if kind == "refund":
+            return P.refund(acc.customer, acc.clearing, acc.merchant, m, funding=funding, ref=ref, at=at)
+        if kind == "escrow_refund":
+            return P.escrow_refund(acc.escrow, acc.customer, acc.clearing, m, funding=funding, ref=ref, at=at)
+        return P.escrow_release(acc.escrow, acc.merchant, acc.fees, m, fee, ref=ref, at=at)
