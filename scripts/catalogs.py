@@ -1,0 +1,41 @@
+"""Extract the book's messages and update the Chinese catalogs (locales/zh_CN/LC_MESSAGES/**.po).
+
+Usage: .venv/bin/python scripts/catalogs.py [--lang zh_CN]
+
+Runs Sphinx's gettext builder on a copy of the book (committed outputs, nothing executed), then
+``sphinx-intl update``: new messages arrive untranslated, changed ones fuzzy, translations kept.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def main(argv: list[str]) -> int:
+    lang = argv[argv.index("--lang") + 1] if "--lang" in argv else "zh_CN"
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "book"
+        shutil.copytree(ROOT, book, ignore=shutil.ignore_patterns(".venv*", "_build", ".git", "dist", "locales"))
+        cfg = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+        cfg["execute"]["execute_notebooks"] = "off"
+        (book / "_config.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+        subprocess.run([str(BIN / "jupyter-book"), "config", "sphinx", str(book)], check=True,
+                       stdout=subprocess.DEVNULL)
+        pot = Path(tmp) / "pot"
+        subprocess.run([str(BIN / "sphinx-build"), "-q", "-b", "gettext", "-D", "gettext_location=0", str(book), str(pot)], check=True)
+        subprocess.run([str(BIN / "sphinx-intl"), "update", "-p", str(pot), "-l", lang,
+                        "-d", str(ROOT / "locales"), "-w", "0"], check=True, stdout=subprocess.DEVNULL)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
