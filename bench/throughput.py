@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/throughput.py [--n 1000000] [--object-n 100000] [--repeat 3]
                                             [--object-repeat 3] [--object-ledger memory|file]
                                             [--events] [--memory] [--per-payment] [--profile]
-                                            [--json FILE]
+                                            [--compare-rev REV] [--json FILE]
 
 * **batch** — :func:`paylab.batch.run` settles ``--n`` seeded synthetic payments
   (default 1,000,000): vectorized decisions, fees and posting rules, then every
@@ -24,7 +24,11 @@ peak memory printed (``resource.getrusage`` maximum resident set size, which
 includes the scenario) belongs to that engine alone. The reference is the peak
 of 544,000 orders per second reached on Alibaba's Double 11 in 2019 (Xinhua,
 11 Nov 2019; bibliography key ``xinhua2019``). Goals: batch >= 544,000
-payments/s including ledger posting; object engine >= 20,000 payments/s.
+payments/s including ledger posting; object engine >= 20,000 payments/s, or
+>= 10,000 payments/s with ``--events``. ``--compare-rev REV`` also runs the object
+engine of an earlier git revision (``git archive`` into a temporary directory),
+alternating its runs with the current tree's, so both are timed in the same run
+under the same load.
 ``--profile`` shows where the object engine spends its time (cProfile over a
 5,000-payment sample, own time grouped by module). Timings depend on the
 machine and its load: the load average is printed with the results.
@@ -49,7 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DOUBLE11_2019 = 544_000  # orders per second, Alibaba Double 11 peak 2019 (xinhua2019)
-GOAL_OBJECT = 20_000
+GOAL_OBJECT = 20_000  # the object gateway without its trace
+GOAL_EVENTS = 10_000  # the object gateway recording the six-step trace of every payment
 SEED = 2019
 
 
@@ -129,8 +134,8 @@ def profile_object(n: int = 5000) -> list[tuple[str, float]]:
     return [(k, v / total) for k, v in shares.most_common(10)]
 
 
-def _run_child(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
+def _run_child(args: list[str], script: str | Path = __file__) -> dict:
+    out = subprocess.run([sys.executable, str(script), "--child", *args], capture_output=True, text=True,
                          check=False)
     if out.returncode != 0:
         raise SystemExit(f"child {args} failed:\n{out.stderr}")
@@ -149,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--memory", action="store_true", help="the batch engine uses an in-memory ledger, not a file")
     p.add_argument("--per-payment", action="store_true", help="also time one journal entry per payment")
     p.add_argument("--profile", action="store_true", help="show where the object engine spends its time")
+    p.add_argument("--compare-rev", help="also time the object engine of this git revision (before/after)")
     p.add_argument("--json", help="write the results to this file")
     p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
@@ -172,7 +178,23 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(_run_child(["payment", str(a.n), *mem]))
     if a.object_n > 0:
         opts = ["--object-ledger", a.object_ledger, *(["--events"] if a.events else [])]
-        otries = [_run_child(["object", str(a.object_n), *opts]) for _ in range(max(a.object_repeat, 1))]
+        otries, ctries = [], []
+        with tempfile.TemporaryDirectory() as old_tree:
+            if a.compare_rev:
+                archive = subprocess.run(["git", "-C", str(ROOT), "archive", a.compare_rev], capture_output=True,
+                                         check=True).stdout
+                subprocess.run(["tar", "-x", "-C", old_tree], input=archive, check=True)
+            for _ in range(max(a.object_repeat, 1)):  # alternate old and new, so both see the same load
+                if a.compare_rev:
+                    ctries.append(_run_child(["object", str(a.object_n), *opts],
+                                             Path(old_tree) / "bench" / "throughput.py"))
+                otries.append(_run_child(["object", str(a.object_n), *opts]))
+        if ctries:
+            ctries.sort(key=lambda r: r["seconds"])
+            crun = ctries[len(ctries) // 2]
+            crun["engine"] = f"{a.compare_rev[:10]}: " + crun["engine"].removeprefix("object ")
+            crun["all_seconds"] = [round(r["seconds"], 3) for r in ctries]
+            runs.append(crun)
         otries.sort(key=lambda r: r["seconds"])
         orun = otries[len(otries) // 2]
         if len(otries) > 1:
@@ -197,17 +219,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"batch goal (>= {DOUBLE11_2019:,}/s incl. ledger posting): "
           f"{'met' if batch_rate >= DOUBLE11_2019 else 'NOT met'} ({batch_rate:,.0f}/s)")
     obj = [r for r in runs if r["engine"].startswith("object")]
+    for r in runs:
+        if a.compare_rev and r["engine"].startswith(a.compare_rev[:10]):
+            rates = [f"{r['payments'] / t:,.0f}" for t in r["all_seconds"]]
+            print(f"{a.compare_rev} object payments/s over {len(rates)} runs: {', '.join(rates)} "
+                  f"(median {r['per_second']:,.0f}/s)")
     if obj:
         rate = obj[0]["per_second"]
-        obj[0]["ratio_goal"] = rate / GOAL_OBJECT
+        goal = GOAL_EVENTS if a.events else GOAL_OBJECT
+        obj[0]["ratio_goal"] = rate / goal
         if "all_seconds" in obj[0]:
             rates = [f"{obj[0]['payments'] / t:,.0f}" for t in obj[0]["all_seconds"]]
             print(f"object payments/s over {len(rates)} runs: {', '.join(rates)}")
-        print(f"object goal (>= {GOAL_OBJECT:,}/s): {'met' if rate >= GOAL_OBJECT else 'NOT met'} "
-              f"({rate:,.0f}/s = {rate / GOAL_OBJECT:.2f} x the goal, {rate / DOUBLE11_2019:.3f} x 544,000/s; "
+        print(f"object goal{' with events' if a.events else ''} (>= {goal:,}/s): "
+              f"{'met' if rate >= goal else 'NOT met'} "
+              f"({rate:,.0f}/s = {rate / goal:.2f} x the goal, {rate / DOUBLE11_2019:.3f} x 544,000/s; "
               f"peak {obj[0]['peak_mb']:.0f} MB)")
     result = {"runs": runs, "load_average": load, "load_average_before": load_before, "cpus": os.cpu_count(),
-              "double11_2019": DOUBLE11_2019, "goal_object": GOAL_OBJECT}
+              "double11_2019": DOUBLE11_2019, "goal_object": GOAL_EVENTS if a.events else GOAL_OBJECT}
     if a.profile:
         print("object engine, share of own time by module (5,000-payment sample):")
         shares = profile_object()
