@@ -17,6 +17,7 @@ Every number in the ``Params`` records is **illustrative**, not a measured incid
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -24,12 +25,14 @@ import numpy as np
 import pandas as pd
 
 from paylab.cases import _validate as v
+from paylab.errors import InvalidInput
 from paylab.money import Money
 from paylab.parameters import param
 
 __all__ = ["BreachParams", "breach_replay", "compare_breach_defences", "GrowthParams",
            "growth_without_risk_control", "ExperienceParams", "experience_loss", "experience_sweep",
-           "ComplianceParams", "compliance_cost", "compare_compliance", "compliance_break_even"]
+           "ComplianceParams", "compliance_cost", "compare_compliance", "compliance_break_even", "growth_money",
+           "first_loss_month"]
 
 
 @dataclass(frozen=True)
@@ -303,3 +306,28 @@ def compliance_break_even(params: ComplianceParams = ComplianceParams()) -> floa
     if at_one.is_zero():
         return float("inf")
     return params.programme_cost_minor / at_one.minor_units
+
+
+def growth_money(params: GrowthParams = GrowthParams(), months: Sequence[int] | None = None) -> pd.DataFrame:
+    """:func:`growth_without_risk_control` with money as Money (for display), for the chosen months."""
+    g = growth_without_risk_control(params)
+    if months is not None:
+        for m in months:
+            v.count(m, "months")
+            if m >= params.months:
+                raise InvalidInput("months", f"below {params.months}", f"month {m} is not simulated")
+        g = g.loc[list(months)]
+    cur = params.currency
+    out = pd.DataFrame({"volume": [Money.from_minor(int(x), cur) for x in g["volume_minor"]],
+                        "fraud rate, no control": g["fraud_rate_uncontrolled"].to_list(),
+                        "profit, no control": [Money.from_minor(int(x), cur) for x in g["profit_uncontrolled_minor"]],
+                        "profit, with control": [Money.from_minor(int(x), cur) for x in g["profit_controlled_minor"]]},
+                       index=g.index)
+    return out
+
+
+def first_loss_month(params: GrowthParams = GrowthParams()) -> int | None:
+    """The first month in which the uncontrolled platform makes a loss (None if it never does)."""
+    g = growth_without_risk_control(params)
+    neg = g.index[g["profit_uncontrolled_minor"] < 0]
+    return int(neg[0]) if len(neg) else None
