@@ -863,3 +863,60 @@ def test_crash_after_posting_on_file_ledger(tmp_path):
     assert again.entry_count() == 1
     again.check_invariants()
     again.close()
+
+
+# --- a gateway students can read -----------------------------------------------------------
+STEP_METHODS = ["_initiation", "_transmission", "_account_processing", "_settlement", "_confirmation"]
+
+
+def test_pay_walks_the_steps_in_order_one_method_each(monkeypatch):
+    """Following one payment from pay(): steps 1 to 5, one named method each, in order, and
+    the method's catalogue record looked up once for the payment."""
+    import dataclasses
+
+    from paylab.flow import gateway as G
+
+    calls: list[str] = []
+    for name in STEP_METHODS:
+        original = getattr(G.Gateway, name)
+
+        def spy(self, *args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(G.Gateway, name, spy)
+    looked_up: list[str] = []
+    original_of = G.MethodTerms.of.__func__
+    monkeypatch.setattr(G.MethodTerms, "of", classmethod(
+        lambda cls, method_id, cur: looked_up.append(method_id) or original_of(cls, method_id, cur)))
+    original_get = G._methods.get
+
+    def get(m):  # a lookup by id (get(record) just hands the record back)
+        if isinstance(m, str):
+            looked_up.append(m)
+        return original_get(m)
+
+    monkeypatch.setattr(G._methods, "get", get)
+    gw = Gateway(Ledger(), FixedClock())
+    gw.add_merchant("shop")
+    gw.add_customer("alice")
+    card = gw.add_funding_source("alice", "card", credit_limit=cny("5000.00"))
+    looked_up.clear()
+    pi = gw.pay("shop", cny("88.00"), card)
+    assert pi.status == SUCCEEDED and calls == STEP_METHODS
+    assert looked_up == [pi.method_id, pi.method_id]  # MethodTerms.of, then its one methods.get
+    steps = [e.step for e in gw.trace(pi.id)]
+    assert steps == sorted(steps) and set(steps) == {1, 2, 3, 4, 5}
+    assert all(dataclasses.is_dataclass(e) for e in gw.trace(pi.id))   # plain records
+    calls.clear()
+    looked_up.clear()
+    gw.pay("shop", cny("12.00"), card)                 # the same method again: terms reused
+    assert calls == STEP_METHODS and looked_up == []
+
+
+def test_step_methods_are_named_after_the_steps():
+    from paylab.flow import gateway as G
+
+    for number, name in zip(range(1, 6), STEP_METHODS, strict=True):
+        doc = getattr(G.Gateway, name).__doc__
+        assert doc.startswith(f"Step {number}, {STEPS[number][0]}"), name

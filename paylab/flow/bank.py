@@ -68,10 +68,11 @@ _FEES: dict[tuple[str, str], tuple[int, int, int, int, int | None]] = {}
 _LIMITS: dict[tuple[str, str], tuple[float, float]] = {}
 
 
-def _fee_model(method_id: str, cur: Currency) -> tuple[int, int, int, int, int | None]:
-    """The catalogue fee of ``method_id`` in minor units of ``cur`` as exact integer fractions
-    over one common denominator: (denominator, percent-of-units numerator, fixed, minimum, cap)."""
-    fm = _methods.get(method_id).fee
+def _fee_model(method: str | _methods.PaymentMethod, cur: Currency) -> tuple[int, int, int, int, int | None]:
+    """The catalogue fee of ``method`` (an id or the catalogue record) in minor units of ``cur`` as
+    exact integer fractions over one common denominator: (denominator, percent-of-units numerator,
+    fixed, minimum, cap)."""
+    fm = _methods.get(method).fee
     scale = Decimal(10) ** cur.exponent
     parts = [fm.percent / 100, fm.fixed * scale, fm.minimum * scale] + ([] if fm.cap is None else [fm.cap * scale])
     ratios = [d.as_integer_ratio() for d in parts]
@@ -88,6 +89,11 @@ def fee_minor(method_id: str, units: int, cur: Currency) -> int:
     model = _FEES.get(key)
     if model is None:
         model = _FEES[key] = _fee_model(method_id, cur)
+    return _apply_fee(model, units)
+
+
+def _apply_fee(model: tuple[int, int, int, int, int | None], units: int) -> int:
+    """A fee model of :func:`_fee_model` applied to ``units`` minor units (ROUND_HALF_UP)."""
     den, pct, fixed, minimum, cap = model
     raw = units * pct + fixed
     if raw < minimum:
@@ -101,11 +107,12 @@ def fee_minor(method_id: str, units: int, cur: Currency) -> int:
     return -(q + 1 if 2 * r >= den else q)
 
 
-def _limits_minor(method_id: str, cur: Currency) -> tuple[float, float]:
-    key = (method_id, cur.code)
+def _limits_minor(method: str | _methods.PaymentMethod, cur: Currency) -> tuple[float, float]:
+    """The per-payment and daily limits of ``method`` (an id or the catalogue record) in minor units."""
+    key = (method if isinstance(method, str) else method.id, cur.code)
     lim = _LIMITS.get(key)
     if lim is None:
-        m = _methods.get(method_id)
+        m = _methods.get(method)
         scale = Decimal(10) ** cur.exponent
         lim = _LIMITS[key] = tuple(float("inf") if v is None else int(v * scale)  # type: ignore[assignment]
                                    for v in (m.per_txn_limit, m.daily_limit))

@@ -60,7 +60,7 @@ from paylab.errors import (
     SimulatedFault,
     TamperedError,
 )
-from paylab.flow.bank import SOURCE_KINDS, Bank, FundingSource, _limits_minor, fee_minor
+from paylab.flow.bank import SOURCE_KINDS, Bank, FundingSource, _apply_fee, _fee_model, _limits_minor, fee_minor
 from paylab.flow.faults import Faults
 from paylab.flow.idempotency import IdempotencyStore
 from paylab.flow.intents import (
@@ -145,15 +145,19 @@ class MethodTerms:
     currency: Currency
     per_txn_limit: float            # minor units (``inf``: no limit)
     daily_limit: float
+    fee_model: tuple[int, int, int, int, int | None]  # the fee rule as integer fractions
 
     @classmethod
     def of(cls, method_id: str, cur: Currency) -> MethodTerms:
-        per_txn, daily = _limits_minor(method_id, cur)
-        return cls(_methods.get(method_id), cur, per_txn, daily)
+        """Look the method up in the catalogue (once) and put its terms in minor units of ``cur``."""
+        record = _methods.get(method_id)
+        per_txn, daily = _limits_minor(record, cur)
+        return cls(record, cur, per_txn, daily, _fee_model(record, cur))
 
     def fee(self, units: int) -> int:
-        """The merchant fee on ``units`` minor units (the catalogue's rule, on integers)."""
-        return fee_minor(self.method.id, units, self.currency)
+        """The merchant fee on ``units`` minor units (the catalogue's rule, on integers; equal to
+        :func:`paylab.methods.fee`)."""
+        return _apply_fee(self.fee_model, units)
 
     def limit_reason(self, units: int, spent_today: int) -> str | None:
         """Why a payment of ``units`` breaks a limit (the catalogue's own words), or None."""
@@ -582,127 +586,7 @@ class Gateway:
         self._record(pi, 5, "receipt.sent", "gateway", "customer")
         return pi
 
-    # --- faults and recovery --------------------------------------------------------------
-    def _crash(self, step: int, pi: PaymentIntent) -> None:
-        """An injected crash right after ``step`` (``Faults(crash_after_step=...)``)."""
-        if self.faults.crash_after_step is not None and self.faults.crash_now(step):
-            raise SimulatedFault(f"gateway crashed after step {step} of {pi.id}", code="crash",
-                                 field="step")
-
-    def _resume(self, pi: PaymentIntent) -> PaymentIntent:
-        """Finish a payment left ``processing`` by a crash or a bank time-out: ask the bank
-        (a status query) whether it debited, and continue or fail accordingly."""
-        self._record(pi, 6, "payment_intent.status_query", "gateway", "bank")
-        debited = self.bank.debits.get(pi.id)
-        if debited is not None:
-            self._settlement(pi, debited, self.terms(pi))
-            return self._confirmation(pi, debited)
-        if pi.capture_method == "manual" and pi.id in self.bank.holds:
-            transition(pi, REQUIRES_CAPTURE, self.clock())
-            pi.amount_capturable = self.bank.holds[pi.id]
-            return pi
-        src = self.bank.sources[pi.method]  # type: ignore[index]
-        day = int(pi.created // _DAY)
-        self._spent[(src.id, day)] = max(0, self._spent.get((src.id, day), 0) - pi.amount_minor)
-        return self._fail(pi, "processing_error", "the bank never debited: try again")
-
-    # --- events and notices -----------------------------------------------------------------
-    def _record(self, pi: PaymentIntent, step: int, type_: str, src: str, dst: str, **data: Any) -> Event | None:
-        """Log one event of ``pi`` at ``step`` (nothing when ``record_events`` is off)."""
-        if not self.record_events:
-            return None
-        self._seq = seq = self._seq + 1
-        ev = Event(seq, f"evt_{seq:07d}", type_, pi.id, step, src, dst, self.clock(), data)
-        self._events.append(ev)
-        trace = self._traces.get(pi.id)
-        if trace is None:
-            self._traces[pi.id] = [ev]
-        else:
-            trace.append(ev)
-        return ev
-
-    @property
-    def events(self) -> list[Event]:
-        """Every recorded event, oldest first (the gateway's own list: it grows as payments run)."""
-        return self._events
-
-    def _notify(self, pi: PaymentIntent, type_: str, step: int = 5) -> None:
-        """Step 5 (or 3, 6): a signed notice to the merchant's endpoint, through the faults."""
-        m = self.merchants[pi.merchant]
-        ev = self._record(pi, step, type_, "gateway", "merchant")
-        if m.endpoint is None:
-            return
-        if ev is None:
-            self._seq += 1
-            eid, created = f"evt_{self._seq:07d}", self.clock()
-        else:
-            eid, created = ev.id, ev.created
-        payload = json.dumps({"id": eid, "type": type_, "created": int(created),
-                              "data": {"object": pi.as_dict()}}, separators=(",", ":")).encode()
-        self._deliver(eid, m, payload)
-
-    def _deliver(self, event_id: str, m: Merchant, payload: bytes) -> bool:
-        f = self.faults
-        if f.roll(f.drop_notification):
-            self.outbox.append((event_id, m.id, payload))
-            return False
-        header = sign_webhook(payload, m.webhook_secret, int(self.clock()))
-        try:
-            m.endpoint(payload, header)  # type: ignore[misc]
-        except Exception:  # the merchant answered with an error (HTTP 4xx/5xx): retry later
-            self.outbox.append((event_id, m.id, payload))
-            return False
-        self.deliveries += 1
-        if f.roll(f.duplicate_notification):
-            m.endpoint(payload, sign_webhook(payload, m.webhook_secret, int(self.clock())))  # type: ignore[misc]
-            self.deliveries += 1
-        return True
-
-    @_one_at_a_time
-    def wechat_notice(self, intent_id: str) -> dict[str, Any]:
-        """The payment's result as a WeChat-Pay-v3-style notice, its ``resource`` encrypted
-        with AEAD_AES_256_GCM under the merchant's ``api_v3_key`` and a fresh random nonce (see
-        :func:`paylab.flow.webhooks.decrypt_notice`). ``trade_state`` follows WeChat Pay:
-        SUCCESS, REFUND, CLOSED, PAYERROR or NOTPAY."""
-        pi = self.retrieve(intent_id, record=False)
-        m = self.merchants[pi.merchant]
-        if not m.api_v3_key:
-            raise InvalidInput("api_v3_key", "set on the merchant",
-                               f"merchant {m.id} has no APIv3 key: add_merchant(..., api_v3_key=...)")
-        if pi.status == SUCCEEDED:
-            state = "REFUND" if pi.amount_refunded else "SUCCESS"
-        elif pi.status == CANCELED:
-            state = "CLOSED"
-        elif pi.last_payment_error:
-            state = "PAYERROR"
-        else:
-            state = "NOTPAY"
-        self._seq += 1
-        resource = {"out_trade_no": pi.id, "trade_state": state, "payer": {"openid": pi.customer},
-                    "amount": {"total": pi.amount_minor, "payer_total": pi.amount_received,
-                               "currency": pi.currency.code}}
-        return encrypt_notice(resource, m.api_v3_key, nonce=secrets.token_hex(6), event_id=f"EV-{self._seq:07d}",
-                              event_type="TRANSACTION.SUCCESS" if state in ("SUCCESS", "REFUND")
-                              else "TRANSACTION.FAIL", summary="支付成功" if state == "SUCCESS" else state)
-
-    @_one_at_a_time
-    def redeliver(self) -> int:
-        """Retry every undelivered notice (gateways retry with back-off); returns how many
-        got through this time."""
-        pending, self.outbox = self.outbox, []
-        ok = 0
-        for event_id, mid, payload in pending:
-            ok += self._deliver(event_id, self.merchants[mid], payload)
-        return ok
-
-    # --- idempotency ----------------------------------------------------------------------
-    def _idempotent(self, key: str | None, op: str, params: Hashable,
-                    fn: Callable[[], PaymentIntent | Refund]) -> Any:
-        if key is None:
-            return fn()
-        return self.idempotency.run(key, op, params, fn)
-
-    # --- capture, cancel ------------------------------------------------------------------
+    # --- manual capture (steps 4 and 5 after a hold), cancel ------------------------------
     @_one_at_a_time
     def capture(self, intent_id: str, amount: Money | None = None, *,
                 idempotency_key: str | None = None) -> PaymentIntent:
@@ -915,3 +799,123 @@ class Gateway:
             out[pi.status] = out.get(pi.status, 0) + 1
         return out
 
+    # === the machinery behind the steps ==================================================
+    # --- faults and recovery --------------------------------------------------------------
+    def _crash(self, step: int, pi: PaymentIntent) -> None:
+        """An injected crash right after ``step`` (``Faults(crash_after_step=...)``)."""
+        if self.faults.crash_after_step is not None and self.faults.crash_now(step):
+            raise SimulatedFault(f"gateway crashed after step {step} of {pi.id}", code="crash",
+                                 field="step")
+
+    def _resume(self, pi: PaymentIntent) -> PaymentIntent:
+        """Finish a payment left ``processing`` by a crash or a bank time-out: ask the bank
+        (a status query) whether it debited, and continue or fail accordingly."""
+        self._record(pi, 6, "payment_intent.status_query", "gateway", "bank")
+        debited = self.bank.debits.get(pi.id)
+        if debited is not None:
+            self._settlement(pi, debited, self.terms(pi))
+            return self._confirmation(pi, debited)
+        if pi.capture_method == "manual" and pi.id in self.bank.holds:
+            transition(pi, REQUIRES_CAPTURE, self.clock())
+            pi.amount_capturable = self.bank.holds[pi.id]
+            return pi
+        src = self.bank.sources[pi.method]  # type: ignore[index]
+        day = int(pi.created // _DAY)
+        self._spent[(src.id, day)] = max(0, self._spent.get((src.id, day), 0) - pi.amount_minor)
+        return self._fail(pi, "processing_error", "the bank never debited: try again")
+
+    # --- events and notices -----------------------------------------------------------------
+    def _record(self, pi: PaymentIntent, step: int, type_: str, src: str, dst: str, **data: Any) -> Event | None:
+        """Log one event of ``pi`` at ``step`` (nothing when ``record_events`` is off)."""
+        if not self.record_events:
+            return None
+        self._seq = seq = self._seq + 1
+        ev = Event(seq, f"evt_{seq:07d}", type_, pi.id, step, src, dst, self.clock(), data)
+        self._events.append(ev)
+        trace = self._traces.get(pi.id)
+        if trace is None:
+            self._traces[pi.id] = [ev]
+        else:
+            trace.append(ev)
+        return ev
+
+    @property
+    def events(self) -> list[Event]:
+        """Every recorded event, oldest first (the gateway's own list: it grows as payments run)."""
+        return self._events
+
+    def _notify(self, pi: PaymentIntent, type_: str, step: int = 5) -> None:
+        """Step 5 (or 3, 6): a signed notice to the merchant's endpoint, through the faults."""
+        m = self.merchants[pi.merchant]
+        ev = self._record(pi, step, type_, "gateway", "merchant")
+        if m.endpoint is None:
+            return
+        if ev is None:
+            self._seq += 1
+            eid, created = f"evt_{self._seq:07d}", self.clock()
+        else:
+            eid, created = ev.id, ev.created
+        payload = json.dumps({"id": eid, "type": type_, "created": int(created),
+                              "data": {"object": pi.as_dict()}}, separators=(",", ":")).encode()
+        self._deliver(eid, m, payload)
+
+    def _deliver(self, event_id: str, m: Merchant, payload: bytes) -> bool:
+        f = self.faults
+        if f.roll(f.drop_notification):
+            self.outbox.append((event_id, m.id, payload))
+            return False
+        header = sign_webhook(payload, m.webhook_secret, int(self.clock()))
+        try:
+            m.endpoint(payload, header)  # type: ignore[misc]
+        except Exception:  # the merchant answered with an error (HTTP 4xx/5xx): retry later
+            self.outbox.append((event_id, m.id, payload))
+            return False
+        self.deliveries += 1
+        if f.roll(f.duplicate_notification):
+            m.endpoint(payload, sign_webhook(payload, m.webhook_secret, int(self.clock())))  # type: ignore[misc]
+            self.deliveries += 1
+        return True
+
+    @_one_at_a_time
+    def wechat_notice(self, intent_id: str) -> dict[str, Any]:
+        """The payment's result as a WeChat-Pay-v3-style notice, its ``resource`` encrypted
+        with AEAD_AES_256_GCM under the merchant's ``api_v3_key`` and a fresh random nonce (see
+        :func:`paylab.flow.webhooks.decrypt_notice`). ``trade_state`` follows WeChat Pay:
+        SUCCESS, REFUND, CLOSED, PAYERROR or NOTPAY."""
+        pi = self.retrieve(intent_id, record=False)
+        m = self.merchants[pi.merchant]
+        if not m.api_v3_key:
+            raise InvalidInput("api_v3_key", "set on the merchant",
+                               f"merchant {m.id} has no APIv3 key: add_merchant(..., api_v3_key=...)")
+        if pi.status == SUCCEEDED:
+            state = "REFUND" if pi.amount_refunded else "SUCCESS"
+        elif pi.status == CANCELED:
+            state = "CLOSED"
+        elif pi.last_payment_error:
+            state = "PAYERROR"
+        else:
+            state = "NOTPAY"
+        self._seq += 1
+        resource = {"out_trade_no": pi.id, "trade_state": state, "payer": {"openid": pi.customer},
+                    "amount": {"total": pi.amount_minor, "payer_total": pi.amount_received,
+                               "currency": pi.currency.code}}
+        return encrypt_notice(resource, m.api_v3_key, nonce=secrets.token_hex(6), event_id=f"EV-{self._seq:07d}",
+                              event_type="TRANSACTION.SUCCESS" if state in ("SUCCESS", "REFUND")
+                              else "TRANSACTION.FAIL", summary="支付成功" if state == "SUCCESS" else state)
+
+    @_one_at_a_time
+    def redeliver(self) -> int:
+        """Retry every undelivered notice (gateways retry with back-off); returns how many
+        got through this time."""
+        pending, self.outbox = self.outbox, []
+        ok = 0
+        for event_id, mid, payload in pending:
+            ok += self._deliver(event_id, self.merchants[mid], payload)
+        return ok
+
+    # --- idempotency ----------------------------------------------------------------------
+    def _idempotent(self, key: str | None, op: str, params: Hashable,
+                    fn: Callable[[], PaymentIntent | Refund]) -> Any:
+        if key is None:
+            return fn()
+        return self.idempotency.run(key, op, params, fn)
