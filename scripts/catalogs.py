@@ -1,6 +1,7 @@
 """Extract the book's messages and update the Chinese catalogs (locales/zh_CN/LC_MESSAGES/**.po).
 
-Usage: .venv/bin/python scripts/catalogs.py [--lang zh_CN]
+Usage: .venv/bin/python scripts/catalogs.py [--lang zh_CN] [PAGE ...]   (PAGE: e.g. chapters/06_cases;
+default: every page)
 
 Runs Sphinx's gettext builder on a copy of the book (committed outputs, nothing executed), then
 ``sphinx-intl update``: new messages arrive untranslated, changed ones fuzzy, translations kept.
@@ -22,6 +23,8 @@ BIN = Path(sys.executable).parent
 
 def main(argv: list[str]) -> int:
     lang = argv[argv.index("--lang") + 1] if "--lang" in argv else "zh_CN"
+    pages = [a.removesuffix(".ipynb").removesuffix(".md") for i, a in enumerate(argv)
+             if a != "--lang" and (i == 0 or argv[i - 1] != "--lang")]
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
         shutil.copytree(ROOT, book, ignore=shutil.ignore_patterns(".venv*", "_build", ".git", "dist", "locales"))
@@ -31,7 +34,12 @@ def main(argv: list[str]) -> int:
         subprocess.run([str(BIN / "jupyter-book"), "config", "sphinx", str(book)], check=True,
                        stdout=subprocess.DEVNULL)
         pot = Path(tmp) / "pot"
-        subprocess.run([str(BIN / "sphinx-build"), "-q", "-b", "gettext", "-D", "gettext_location=0", str(book), str(pot)], check=True)
+        subprocess.run([str(BIN / "sphinx-build"), "-q", "-b", "gettext", "-D", "gettext_location=0",
+                        str(book), str(pot)], check=True)
+        if pages:  # update only these pages' catalogs (others may be open in a translator's editor)
+            for p in pot.rglob("*.pot"):
+                if p.relative_to(pot).with_suffix("").as_posix() not in pages:
+                    p.unlink()
         subprocess.run([str(BIN / "sphinx-intl"), "update", "-p", str(pot), "-l", lang,
                         "-d", str(ROOT / "locales"), "-w", "0"], check=True, stdout=subprocess.DEVNULL)
     return 0
