@@ -18,7 +18,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rel.add_argument("sources", nargs="+", help="lab notebooks or folders holding them")
     rel.add_argument("--out", default="dist/student", help="output folder (default: %(default)s)")
 
-    tag = sub.add_parser("tag", help="tag solution cells of instructor labs with hide-input")
+    tag = sub.add_parser("tag", help="write nbgrader cell metadata and hide-input tags into instructor labs")
     tag.add_argument("notebooks", nargs="+", help="lab notebooks")
 
     qs = sub.add_parser("questions", help="list a lab's graded questions")
@@ -32,9 +32,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in release(args.sources, args.out):
                 print(f"wrote {path}")
         elif args.command == "tag":
-            from paylab.release import tag_solutions
+            from paylab.release import tag_nbgrader, tag_solutions
 
-            print(f"tagged {tag_solutions(args.notebooks)} cell(s)")
+            print(f"tagged {tag_solutions(args.notebooks)} cell(s) hide-input, "
+                  f"wrote nbgrader metadata to {tag_nbgrader(args.notebooks)} cell(s)")
         elif args.command == "questions":
             from paylab.checks import questions
 

@@ -3,10 +3,14 @@
 Instructor notebooks mark solutions with nbgrader's ``### BEGIN SOLUTION`` /
 ``### END SOLUTION`` and hidden tests with ``### BEGIN HIDDEN TESTS`` /
 ``### END HIDDEN TESTS``; this module rewrites them without running anything.
+:func:`tag_nbgrader` writes the cell metadata nbgrader needs (solution, autograded
+test and read-only cells, with the points registered in :mod:`paylab.checks`), so
+that ``nbgrader generate_assignment`` and ``nbgrader autograde`` accept the labs.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,7 +18,8 @@ import nbformat
 
 from paylab.errors import InvalidInput
 
-__all__ = ["release_source", "release_notebook", "release", "needs_toggle", "tag_solutions"]
+__all__ = ["release_source", "release_notebook", "release", "needs_toggle", "tag_solutions", "tag_nbgrader",
+           "nbgrader_metadata", "is_check_cell"]
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -70,6 +75,9 @@ def release_notebook(nb: nbformat.NotebookNode, name: str = "notebook") -> nbfor
             continue
         new = nbformat.from_dict(dict(cell))
         new.source = src
+        grading = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and grading.get("solution") and src == cell.source:
+            new.source = MARKDOWN_STUB[0]  # a written answer without markers: nbgrader replaces it whole
         if new.cell_type == "code":
             new.outputs = []
             new.execution_count = None
@@ -122,6 +130,112 @@ def tag_solutions(paths: Iterable[str | Path]) -> int:
                 count += 1
             if not tags:
                 del cell.metadata["tags"]
+        if changed:
+            nbformat.write(nb, p)
+    return count
+
+
+CHECK_CALL = re.compile(r'^require\("(?P<qid>[\w]+\.[\w]+)"', re.M)
+WRITTEN_HEADING = re.compile(r"^## .*\((?P<points>\d+) points?, graded by hand\)", re.M)
+SCHEMA_VERSION = 3
+
+
+def is_check_cell(cell: nbformat.NotebookNode) -> bool:
+    """True for a lab's check cell: its first statement is ``require("<lab>.<q>", answer)``."""
+    if cell.cell_type != "code":
+        return False
+    lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    return bool(lines) and lines[0].startswith("require(")
+
+
+def _meta(grade_id: str, *, solution: bool = False, grade: bool = False, locked: bool = False,
+          points: int | None = None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": SCHEMA_VERSION,
+            "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+def nbgrader_metadata(nb: nbformat.NotebookNode, name: str = "notebook") -> list[dict | None]:
+    """The nbgrader metadata of every cell of an instructor lab (``None``: an ordinary cell).
+
+    Solution cells hold ``### BEGIN SOLUTION``; a check cell is an autograded test worth the
+    question's points in :mod:`paylab.checks`; markdown is read-only; a markdown cell right after
+    a heading "(N points, graded by hand)" is a written answer, graded by hand.
+    """
+    from paylab.checks import _lookup, written_questions
+
+    qids = [m.group("qid") for c in nb.cells if is_check_cell(c) for m in [CHECK_CALL.search(c.source)] if m]
+    if not qids:
+        raise InvalidInput("notebook", "has check cells", f"{name}: no require(...) check cell found")
+    lab = qids[0].split(".", 1)[0]
+    pending_written = list(written_questions(lab))
+    out: list[dict | None] = []
+    used: set[str] = set()
+
+    def unique(gid: str) -> str:
+        base, k = gid, 2
+        while gid in used:
+            gid, k = f"{base}-{k}", k + 1
+        used.add(gid)
+        return gid
+
+    def next_qid(i: int) -> str:
+        for c in nb.cells[i:]:
+            if is_check_cell(c):
+                return CHECK_CALL.search(c.source).group("qid")
+        raise InvalidInput("notebook", "solution before a check", f"{name} cell {i}: a solution with no check after it")
+
+    written_points: int | None = None
+    for i, cell in enumerate(nb.cells):
+        lines = [ln.strip() for ln in cell.source.splitlines()]
+        if cell.cell_type == "code" and BEGIN_SOLUTION in lines:
+            out.append(_meta(unique(next_qid(i).replace(".", "-") + "-answer"), solution=True))
+        elif is_check_cell(cell):
+            qid = CHECK_CALL.search(cell.source).group("qid")
+            out.append(_meta(unique(qid.replace(".", "-") + "-check"), grade=True, locked=True,
+                             points=_lookup(qid).points))
+        elif cell.cell_type == "markdown" and written_points is not None:
+            if not pending_written:
+                raise InvalidInput("notebook", "written answers registered",
+                                   f"{name} cell {i}: a written answer that paylab.checks does not register")
+            w = pending_written.pop(0)
+            if w.points != written_points:
+                raise InvalidInput("notebook", "points agree", f"{name} cell {i}: the heading gives "
+                                   f"{written_points} points, paylab.checks gives {w.id} {w.points}")
+            out.append(_meta(unique(w.id.replace(".", "-") + "-written"), solution=True, grade=True,
+                             points=w.points))
+            written_points = None
+            continue
+        elif cell.cell_type == "markdown":
+            out.append(_meta(unique(f"{lab}-text-{i}"), locked=True))
+        else:
+            out.append(None)
+        heading = WRITTEN_HEADING.search(cell.source) if cell.cell_type == "markdown" else None
+        written_points = int(heading.group("points")) if heading else None
+    if pending_written:
+        raise InvalidInput("notebook", "written answers present",
+                           f"{name}: no answer cell for {', '.join(w.id for w in pending_written)}")
+    return out
+
+
+def tag_nbgrader(paths: Iterable[str | Path]) -> int:
+    """Write nbgrader's cell metadata into every lab (idempotent); returns the cells changed."""
+    count = 0
+    for p in paths:
+        nb = nbformat.read(p, as_version=4)
+        changed = False
+        for cell, meta in zip(nb.cells, nbgrader_metadata(nb, Path(p).name), strict=True):
+            if meta is None:
+                if "nbgrader" in cell.metadata:
+                    del cell.metadata["nbgrader"]
+                    changed = True
+                    count += 1
+            elif cell.metadata.get("nbgrader") != meta:
+                cell.metadata["nbgrader"] = meta
+                changed = True
+                count += 1
         if changed:
             nbformat.write(nb, p)
     return count

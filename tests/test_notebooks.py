@@ -65,5 +65,5 @@ def test_lab_index_lists_each_lab_with_its_questions(path):
                 if ln.startswith(f"| {english} |")), None)
     assert row, f"labs/index.md has no row for {english!r}"
     assert f"| {len(qs)} ({sum(q.points for q in qs)} points) |" in row
-    used = {qid for c in nb.cells if c.cell_type == "code" for qid in re.findall(r'check\("([\w.]+)"', c.source)}
+    used = {qid for c in nb.cells if c.cell_type == "code" for qid in re.findall(r'require\("([\w.]+)"', c.source)}
     assert used == {q.id for q in qs}, "the lab's check cells and its registered questions differ"

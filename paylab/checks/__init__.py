@@ -5,6 +5,12 @@ A lab registers its questions in one module, ``paylab.checks.<lab>``, with the
 and gets a :class:`Feedback`: *pass*, *not yet* (the stub still raises
 ``NotImplementedError``) or *wrong* with what is wrong and a hint — never the
 answer itself.
+
+A lab's check cell calls :func:`require` instead: it shows the same feedback
+and, when the answer has not passed, stops the cell with :class:`NotPassed`
+(an ``AssertionError``), so that a grader such as nbgrader scores a wrong or
+missing answer 0. Written answers are registered with :func:`written` and
+graded by hand against their rubric.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from typing import Any
 
 from paylab.errors import InvalidInput, NotFound
 
-__all__ = ["Feedback", "Question", "Wrong", "check", "expect", "question", "questions"]
+__all__ = ["Feedback", "NotPassed", "Question", "Written", "Wrong", "check", "expect", "question", "questions",
+           "require", "written", "written_questions"]
 
 PASS, NOT_YET, WRONG = "pass", "not yet", "wrong"
 
@@ -129,6 +136,63 @@ def check(qid: str, answer: Any) -> Feedback:
     except Exception as exc:  # the student's code failed: say how, do not crash the lab
         return Feedback(qid, WRONG, f"your code raised {type(exc).__name__}: {exc}", q.hint)
     return Feedback(qid, PASS, f"all checks hold ({q.points} point{'s' * (q.points != 1)})")
+
+
+class NotPassed(AssertionError):
+    """Raised by :func:`require` when an answer is wrong or missing, so that the cell fails under a grader."""
+
+
+def _show(feedback: Feedback) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # plain Python: the text form is enough
+        print(feedback)
+    else:
+        display(feedback)
+
+
+def require(qid: str, answer: Any) -> None:
+    """Show the feedback of :func:`check` and raise :class:`NotPassed` unless the answer passed.
+
+    Nothing is returned, so a graded cell has no result for nbgrader to misread as a score.
+    """
+    feedback = check(qid, answer)
+    _show(feedback)
+    if not feedback.passed:
+        points = _lookup(qid).points
+        raise NotPassed(f"{qid} has not passed yet ({feedback.status}): 0 of {points} "
+                        f"point{'s' * (points != 1)} — read the feedback above")
+
+
+@dataclass(frozen=True)
+class Written:
+    """A written answer graded by hand: id, title, points and the rubric a grader applies."""
+
+    id: str
+    title: str
+    points: int
+    rubric: tuple[str, ...]
+
+
+_WRITTEN: dict[str, Written] = {}
+
+
+def written(qid: str, *, title: str, points: int, rubric: tuple[str, ...]) -> Written:
+    """Register a hand-graded written answer ``qid`` with its rubric (one line per criterion)."""
+    if "." not in qid:
+        raise InvalidInput("qid", "'<lab>.<name>'", f"question id {qid!r} must look like 'capstone.memo'")
+    if not isinstance(points, int) or not 1 <= points <= 20:
+        raise InvalidInput("points", "1 <= points <= 20", f"points must be a whole number from 1 to 20, not {points!r}")
+    if not rubric:
+        raise InvalidInput("rubric", "non-empty", "a written answer needs at least one rubric line")
+    _WRITTEN[qid] = Written(qid, title, points, tuple(rubric))
+    return _WRITTEN[qid]
+
+
+def written_questions(lab: str) -> list[Written]:
+    """The hand-graded written answers of one lab, in the order the lab module registers them."""
+    _load(lab)
+    return [w for qid, w in _WRITTEN.items() if qid.split(".", 1)[0] == lab]
 
 
 def questions(lab: str) -> list[Question]:

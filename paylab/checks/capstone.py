@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from paylab import dashboard as db
 from paylab import methods as pm
-from paylab.checks import expect, question
+from paylab.checks import expect, question, written
 from paylab.money import Money
 
 #: The capstone merchant and its targets (fictional, illustrative).
@@ -159,3 +159,13 @@ def _q7(justify) -> None:
         gain = got.get("conversion_gain")
         expect(isinstance(gain, float) and abs(gain - (b.conversion - a.conversion)) < 1e-9,
                "conversion_gain is the design's conversion minus the baseline's (a float share)")
+
+
+written("capstone.q8", title="Recommend the design in writing", points=3, rubric=(
+    "1 point: names the target that was hardest to meet and the lever (method, authentication, threshold or "
+    "escrow) that moved it, with the dashboard's number before and after.",
+    "1 point: states the trade-off the design accepts (for example conversion given up for lower fraud loss, "
+    "or cost per payment for coverage) and why it is acceptable for this merchant.",
+    "1 point: links at least one choice to a recommendation of chapter 7 (section 7.2) and says what the "
+    "dashboard cannot tell the merchant (its parameters are illustrative).",
+))
