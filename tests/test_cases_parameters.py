@@ -83,3 +83,20 @@ def test_real_cases_are_cited_and_name_a_model():
 def test_terms_and_rules_frames():
     assert list(logistics.terms_frame()["method"]) == list(logistics.DEFAULT_TERMS)
     assert set(social.rules_frame()["rule"]) == set(social.RULES)
+
+
+def test_growth_money_and_first_loss_month():
+    from paylab.cases import failures
+    from paylab.money import Money
+    g = failures.growth_money(months=[0, 12])
+    assert list(g.index) == [0, 12]
+    assert isinstance(g.iloc[0]["volume"], Money)
+    assert g.loc[12, "profit, no control"].amount < 0
+    assert failures.first_loss_month() == 12
+    calm = dataclasses.replace(failures.GrowthParams(), attack_growth=0.0)
+    assert failures.first_loss_month(calm) is None
+    with pytest.raises(InvalidInput) as err:
+        failures.growth_money(months=[24])
+    assert err.value.field == "months"
+    with pytest.raises(InvalidInput):
+        failures.growth_money(months=[-1])

@@ -12,7 +12,10 @@ Four small cost models for the four kinds of failure the source book names:
 * :func:`compliance_cost` — expected fines and suspension when compliance is
   skipped, against the cost of a compliance programme.
 
-Every number in the ``Params`` records is **illustrative**, not a measured incident.
+Every number in the ``Params`` records is **illustrative**, not a measured incident. Each model echoes a
+real case of :mod:`paylab.cases.real` without being calibrated to it: the breach replay the British Airways
+breach of 2018, growth without risk control Wirecard (2020), poor experience the Visa Europe outage of
+1 June 2018, compliance the People's Bank of China penalties on Gopay and UMF (2018).
 """
 
 from __future__ import annotations
