@@ -57,7 +57,7 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -112,6 +112,12 @@ def _guarded(field_: str, rule: str) -> Callable[[_F], _F]:
     def wrap(fn: _F) -> _F:
         @functools.wraps(fn)
         def method(self: Ledger, *args: Any, **kwargs: Any) -> Any:
+            # a retry calls the method again: an iterator (a generator of entries, say) would be
+            # empty the second time, so it is read into a list once, up front
+            if any(isinstance(a, Iterator) for a in args):
+                args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)
+            if kwargs and any(isinstance(v, Iterator) for v in kwargs.values()):
+                kwargs = {k: list(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()}
             with self._lock:
                 return self._retrying(fn.__name__, field_, rule, lambda: fn(self, *args, **kwargs))
 

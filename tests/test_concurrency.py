@@ -342,3 +342,21 @@ def test_file_ledger_gateway_in_threads_books_every_debit(tmp_path):
     assert sum(gw.bank.debits.values()) == sum(100 + j for j in range(n * per_thread))
     books.check_invariants()
     books.close()
+
+
+def test_a_generator_of_entries_survives_a_retry(tmp_path):
+    """A retried post_many gets the whole batch again, not an exhausted generator."""
+    path = str(tmp_path / "books.db")
+    led = _books(path, busy_timeout=0.01, retries=8)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    timer = threading.Timer(0.2, lambda: other.execute("ROLLBACK"))
+    timer.start()
+    try:
+        cny = Money("1", "CNY")
+        ids = led.post_many(JournalEntry((Posting("cash", cny), Posting("sales", -cny))) for _ in range(5))
+    finally:
+        timer.join()
+        other.close()
+    assert len(ids) == 5 and led.entry_count() == 5
+    led.close()
