@@ -360,3 +360,18 @@ def test_a_generator_of_entries_survives_a_retry(tmp_path):
         other.close()
     assert len(ids) == 5 and led.entry_count() == 5
     led.close()
+
+
+def test_idempotency_store_runs_a_request_once_across_threads():
+    from paylab.flow import IdempotencyStore
+
+    store = IdempotencyStore(FixedClock())
+    ran = []
+
+    def request():
+        ran.append(1)
+        time.sleep(0.001)
+        return len(ran)
+
+    got = _in_threads(8, lambda i: store.run("order-9", "pay", ("shop", 100), request))
+    assert ran == [1] and got == [1] * 8

@@ -5,10 +5,15 @@ retries with the same ``Idempotency-Key``; the gateway recognises the key and
 returns what the first attempt returned. The same key with *different*
 parameters is a client bug and raises :class:`~paylab.errors.IdempotencyConflict`.
 Keys are kept for at least 24 hours of the injected clock, as Stripe does.
+
+The store is safe to share between threads: a re-entrant lock makes each look-up atomic, and
+:meth:`IdempotencyStore.run` holds it while the request runs, so two threads retrying with one
+key run the request once and both get its result.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -56,10 +61,12 @@ class IdempotencyStore:
         self.clock = clock
         self.ttl = float(ttl)
         self._records: OrderedDict[str, Record] = OrderedDict()
+        self._lock = threading.RLock()
 
     def __len__(self) -> int:
-        self._expire(self.clock())
-        return len(self._records)
+        with self._lock:
+            self._expire(self.clock())
+            return len(self._records)
 
     def __contains__(self, key: object) -> bool:
         return self.get(key) is not None  # type: ignore[arg-type]
@@ -74,21 +81,23 @@ class IdempotencyStore:
 
     def get(self, key: str) -> Record | None:
         """The live record of ``key``, or None if unknown or expired."""
-        self._expire(self.clock())
-        return self._records.get(key)
+        with self._lock:
+            self._expire(self.clock())
+            return self._records.get(key)
 
     def begin(self, key: str, operation: str, params: Hashable) -> Record:
         """Look ``key`` up for ``operation(params)``: return its record if the same request
         was seen (check ``record.done``), else open a new record. Different params or a
         different operation under the same key raise ``IdempotencyConflict``."""
         check_key(key)
-        now = self.clock()
-        self._expire(now)
-        rec = self._records.get(key)
-        if rec is None:
-            rec = Record(key, operation, params, now)
-            self._records[key] = rec
-            return rec
+        with self._lock:
+            now = self.clock()
+            self._expire(now)
+            rec = self._records.get(key)
+            if rec is None:
+                rec = Record(key, operation, params, now)
+                self._records[key] = rec
+                return rec
         if rec.operation != operation or rec.params != params:
             raise IdempotencyConflict(
                 f"idempotency key {key!r} was first used for {rec.operation} with other "
@@ -105,11 +114,12 @@ class IdempotencyStore:
     def run(self, key: str, operation: str, params: Hashable, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` once for this key; a repeat with the same params returns the first result.
         If ``fn`` raises, the key is released so the client may retry."""
-        rec = self.begin(key, operation, params)
-        if rec.done:
-            return rec.result
-        try:
-            return self.finish(rec, fn())
-        except BaseException:
-            self._records.pop(key, None)
-            raise
+        with self._lock:
+            rec = self.begin(key, operation, params)
+            if rec.done:
+                return rec.result
+            try:
+                return self.finish(rec, fn())
+            except BaseException:
+                self._records.pop(key, None)
+                raise
