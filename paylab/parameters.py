@@ -37,8 +37,6 @@ def param(default: Any, *, meaning: str, unit: str = "", source: str = ILLUSTRAT
 def _value(record: Any, f: dataclasses.Field, value: Any) -> str:
     if f.metadata.get("unit") == "minor" and isinstance(value, int) and not isinstance(value, bool):
         return str(Money.from_minor(value, getattr(record, "currency", "CNY")))
-    if isinstance(value, (tuple, list)):
-        return ", ".join(readable(v) for v in value)
     return readable(value)
 
 

@@ -26,6 +26,8 @@ def readable(value: object) -> str:
     """One cell as a student reads it: money as ``CNY 1,234.56``, numbers without numpy reprs."""
     if isinstance(value, Money):
         return str(value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Integral):
@@ -37,8 +39,9 @@ def readable(value: object) -> str:
         if v != v:
             return "—"
         return f"{v:,.4g}" if abs(v) < 1e6 else f"{v:,.0f}"
-    if value is None:
-        return "—"
+    if isinstance(value, (tuple, list)):
+        return ", ".join(f"{readable(v[0])} ({readable(v[1])})" if isinstance(v, (tuple, list)) and len(v) == 2
+                         else readable(v) for v in value)
     return str(value)
 
 
