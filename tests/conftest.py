@@ -23,3 +23,46 @@ ROOT = Path(__file__).resolve().parent.parent
 def repo_root() -> Path:
     """The repository root (for tests that read notebooks or the built site)."""
     return ROOT
+
+
+# --- browser tests: find Chromium, or skip with one line saying how to install it -------------
+#: Where Chromium is looked for, in order (PAYLAB_CHROMIUM overrides). Playwright never downloads one.
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium",
+                       "/usr/bin/google-chrome", "/Applications/Chromium.app/Contents/MacOS/Chromium")
+INSTALL_CHROMIUM = ("browser tests skipped: no Chromium found; install it (Debian/Ubuntu: "
+                    "`sudo apt-get install chromium fonts-noto-cjk`) or set PAYLAB_CHROMIUM=/path/to/chromium")
+_browser_skipped: list[str] = []
+
+
+def find_chromium() -> Path | None:
+    """The Chromium executable the browser tests drive, or None."""
+    import shutil
+
+    explicit = os.environ.get("PAYLAB_CHROMIUM")
+    if explicit:
+        return Path(explicit) if Path(explicit).exists() else None
+    for cand in CHROMIUM_CANDIDATES:
+        if Path(cand).exists():
+            return Path(cand)
+    for name in ("chromium", "chromium-browser"):
+        if found := shutil.which(name):
+            return Path(found)
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Chromium for Playwright; skips (or, under CI=true, fails) when there is none."""
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing and CI=true: the browser tests must run in CI. " + INSTALL_CHROMIUM)
+        _browser_skipped.append(INSTALL_CHROMIUM)
+        pytest.skip(INSTALL_CHROMIUM)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the skip notice once, even without ``-rs``."""
+    if _browser_skipped:
+        terminalreporter.write_line(_browser_skipped[0])
