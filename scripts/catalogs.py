@@ -42,7 +42,25 @@ def main(argv: list[str]) -> int:
                     p.unlink()
         subprocess.run([str(BIN / "sphinx-intl"), "update", "-p", str(pot), "-l", lang,
                         "-d", str(ROOT / "locales"), "-w", "0"], check=True, stdout=subprocess.DEVNULL)
+    _strip_format_flags(ROOT / "locales" / lang / "LC_MESSAGES", pages)
     return 0
+
+
+def _strip_format_flags(folder: Path, pages: list[str]) -> None:
+    """Drop ``python-format`` flags: the book's text is prose ("40 % of"), never a format string."""
+    for po in folder.rglob("*.po"):
+        if pages and po.relative_to(folder).with_suffix("").as_posix() not in pages:
+            continue
+        out = []
+        for line in po.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#,"):
+                flags = [f.strip() for f in line[2:].split(",") if f.strip() not in ("python-format",
+                                                                                      "python-brace-format")]
+                if not flags:
+                    continue
+                line = "#, " + ", ".join(flags)
+            out.append(line)
+        po.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
