@@ -13,6 +13,7 @@ first, so a chapter's figures and math show as the excess over it.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
 import re
@@ -71,9 +72,9 @@ def _static_assets(site: Path, page: Path) -> Iterator[Path]:
                 todo.append(target)
 
 
-def weigh_static(site: Path, name: str) -> list[tuple[str, int]]:
+def weigh_static(site: Path, name: str) -> list[tuple[str, bytes]]:
     page = site / f"{name}.html"
-    return [(str(p.relative_to(site.resolve())), p.stat().st_size) for p in _static_assets(site, page.resolve())]
+    return [(str(p.relative_to(site.resolve())), p.read_bytes()) for p in _static_assets(site, page.resolve())]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -81,26 +82,26 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def weigh_browser(site: Path, names: list[str], exe: str) -> dict[str, list[tuple[str, int]]]:
+def weigh_browser(site: Path, names: list[str], exe: str) -> dict[str, list[tuple[str, bytes]]]:
     from playwright.sync_api import sync_playwright
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    out: dict[str, list[tuple[str, int]]] = {}
+    out: dict[str, list[tuple[str, bytes]]] = {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=exe, args=ARGS)
             for name in names:
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
-                got: list[tuple[str, int]] = []
+                got: list[tuple[str, bytes]] = []
                 pg = context.new_page()
 
                 def on_response(resp, got=got) -> None:
                     try:
-                        got.append((urlparse(resp.url).path.lstrip("/"), len(resp.body())))
-                    except Exception:  # noqa: BLE001 - a response without a body (redirect, aborted)
+                        got.append((urlparse(resp.url).path.lstrip("/"), resp.body()))
+                    except Exception:  # a response without a body (redirect, aborted)
                         pass
 
                 pg.on("response", on_response)
@@ -134,19 +135,26 @@ def main(argv: list[str]) -> int:
     exe = None if "--static" in argv else chromium()
     mode = "browser (empty cache, every response)" if exe else "static (files the HTML names)"
     weights = weigh_browser(site, names, exe) if exe else {n: weigh_static(site, n) for n in names}
-    print(f"page weight of {site} — {mode}")
-    print(f"{'page':<36} {'requests':>8} {'bytes':>12}  largest assets")
-    totals = {}
+    print(f"page weight of {site} — {mode}; gzip = what a compressing web server sends; "
+          "figures = the page's own images (_images/)")
+    print(f"{'page':<32} {'requests':>8} {'bytes':>11} {'gzip':>10} {'figures':>9}  largest assets")
+    totals, zipped = {}, {}
+    cache: dict[str, int] = {}
     for name in names:
         assets = weights[name]
-        total = sum(n for _, n in assets)
-        totals[name] = total
-        big = sorted(assets, key=lambda a: -a[1])[:top]
-        print(f"{name:<36} {len(assets):>8} {total:>12,}  " + ", ".join(f"{Path(u).name} {_kib(n)}" for u, n in big))
-    base = min(totals.values())
-    print(f"\nlightest page {_kib(base)} (baseline: text, theme CSS and JS); heaviest "
-          f"{max(totals, key=totals.get)} {_kib(max(totals.values()))} = {max(totals.values()) / base:.1f}× baseline; "
-          f"all pages {_kib(sum(totals.values()))}")
+        total = sum(len(b) for _, b in assets)
+        gz = sum(cache.setdefault(u, len(gzip.compress(b, 6))) for u, b in assets)
+        figures = sum(len(b) for u, b in assets if "_images/" in u)
+        totals[name], zipped[name] = total, gz
+        big = sorted(assets, key=lambda a: -len(a[1]))[:top]
+        print(f"{name:<32} {len(assets):>8} {_kib(total):>11} {_kib(gz):>10} {_kib(figures):>9}  "
+              + ", ".join(f"{Path(u).name} {_kib(len(b))}" for u, b in big))
+    base = min(totals, key=totals.get)
+    heavy = max(totals, key=totals.get)
+    print(f"\nbaseline (lightest page, {base}: text, theme CSS and JS): {_kib(totals[base])}, "
+          f"gzip {_kib(zipped[base])}; "
+          f"heaviest {heavy}: {_kib(totals[heavy])}, gzip {_kib(zipped[heavy])} "
+          f"= {totals[heavy] / totals[base]:.2f}× baseline")
     return 0
 
 
