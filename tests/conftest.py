@@ -29,8 +29,9 @@ def repo_root() -> Path:
 #: Where Chromium is looked for, in order (PAYLAB_CHROMIUM overrides). Playwright never downloads one.
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium",
                        "/usr/bin/google-chrome", "/Applications/Chromium.app/Contents/MacOS/Chromium")
-INSTALL_CHROMIUM = ("browser tests skipped: no Chromium found; install it (Debian/Ubuntu: "
-                    "`sudo apt-get install chromium fonts-noto-cjk`) or set PAYLAB_CHROMIUM=/path/to/chromium")
+HOW_TO_INSTALL = ("install it (Debian/Ubuntu: `sudo apt-get install chromium fonts-noto-cjk`) "
+                  "or set PAYLAB_CHROMIUM=/path/to/chromium")
+INSTALL_CHROMIUM = "browser tests skipped: no Chromium found; " + HOW_TO_INSTALL
 _browser_skipped: list[str] = []
 
 
@@ -56,7 +57,7 @@ def chromium_path() -> Path:
     path = find_chromium()
     if path is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing and CI=true: the browser tests must run in CI. " + INSTALL_CHROMIUM)
+            pytest.fail("Chromium is missing and CI=true, where the browser tests must run: " + HOW_TO_INSTALL)
         _browser_skipped.append(INSTALL_CHROMIUM)
         pytest.skip(INSTALL_CHROMIUM)
     return path
