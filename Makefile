@@ -7,14 +7,21 @@ STAMP  := $(VENV)/.paylab-installed
 JB_FLAGS := --all -W -n --keep-going
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PORT   ?= 8888
+EDITION ?= instructor
+VENV_MIN ?= .venv-min
+# unit tests the minimum-version venv runs (the rest need the dev tools: Jupyter, Sphinx, nbgrader, a browser)
+MIN_IGNORE := $(addprefix --ignore=tests/,test_site.py test_jupyterlab.py test_release.py test_nbgrader.py \
+              test_environment.py test_student_site.py test_bibliography.py test_translation.py)
 
-.PHONY: help install book test unit notebooks lint browser lab release clean
+.PHONY: help install book test unit notebooks lint browser lab release clean test-min
 
 help:
 	@echo "make book  - create .venv if missing, install, execute notebooks, build _build/html"
+	@echo "make book EDITION=student - the student edition (no solutions) in _build/student/_build/html"
 	@echo "make test  - lint, unit tests, nbval over chapters/ and labs/, book build, browser test"
 	@echo "make lab   - JupyterLab on this repository (same .venv)"
 	@echo "make release - student versions of the labs in dist/student/"
+	@echo "make test-min - unit tests in $(VENV_MIN) with the oldest supported versions (.ci/min-versions.txt)"
 	@echo "make clean - remove _build, dist and caches (keeps .venv)"
 
 $(STAMP): pyproject.toml
@@ -27,8 +34,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 book: install
+ifeq ($(EDITION),student)
+	$(PY) -m paylab edition student --config _config.yml --out _build/student/_config.yml
+	$(VENV)/bin/jupyter-book build . --config _build/student/_config.yml --path-output _build/student $(JB_FLAGS)
+	@echo "site (student edition): $(CURDIR)/_build/student/_build/html/index.html"
+else
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
 	@echo "site: $(CURDIR)/_build/html/index.html"
+endif
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -46,6 +59,13 @@ test: lint unit notebooks book browser
 
 lab: install
 	$(VENV)/bin/jupyter lab --port $(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+test-min: .ci/min-versions.txt pyproject.toml
+	@test -x $(VENV_MIN)/bin/python || $(PYTHON) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install -q -c .ci/min-versions.txt -e . pytest hypothesis pytest-xdist \
+	  cryptography-vectors pyyaml docutils
+	$(VENV_MIN)/bin/python -m pip list 2>/dev/null | grep -iE '^(cryptography|numpy|pandas|matplotlib|scikit-learn|scipy|tqdm) '
+	$(VENV_MIN)/bin/python -m pytest tests -m "not browser" -n 2 $(MIN_IGNORE)
 
 release: install
 	$(PY) -m paylab release labs --out dist/student

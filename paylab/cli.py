@@ -21,6 +21,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     tag = sub.add_parser("tag", help="write nbgrader cell metadata and hide-input tags into instructor labs")
     tag.add_argument("notebooks", nargs="+", help="lab notebooks")
 
+    ed = sub.add_parser("edition", help="write the Jupyter Book config of the student edition of the site")
+    ed.add_argument("edition", choices=["student"], help="the edition to configure")
+    ed.add_argument("--config", default="_config.yml", help="the instructor config (default: %(default)s)")
+    ed.add_argument("--out", default="_build/student/_config.yml", help="where to write (default: %(default)s)")
+
     qs = sub.add_parser("questions", help="list a lab's graded questions")
     qs.add_argument("lab", help="lab id, e.g. lab0")
 
@@ -36,6 +41,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(f"tagged {tag_solutions(args.notebooks)} cell(s) hide-input, "
                   f"wrote nbgrader metadata to {tag_nbgrader(args.notebooks)} cell(s)")
+        elif args.command == "edition":
+            from pathlib import Path
+
+            from paylab.release import student_config
+
+            out = Path(args.out)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(student_config(Path(args.config).read_text(encoding="utf-8")), encoding="utf-8")
+            print(f"wrote {out}")
         elif args.command == "questions":
             from paylab.checks import questions
 
