@@ -26,6 +26,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ed.add_argument("--config", default="_config.yml", help="the instructor config (default: %(default)s)")
     ed.add_argument("--out", default="_build/student/_config.yml", help="where to write (default: %(default)s)")
 
+    tr = sub.add_parser("translate", help="write chapter and lab notebooks in another language from the catalogs")
+    tr.add_argument("sources", nargs="*", default=["chapters", "labs"],
+                    help="notebooks or folders (default: chapters labs)")
+    tr.add_argument("--lang", default="zh_CN", help="language (default: %(default)s)")
+    tr.add_argument("--out", default=None, help="output folder (default: dist/<lang>)")
+
     qs = sub.add_parser("questions", help="list a lab's graded questions")
     qs.add_argument("lab", help="lab id, e.g. lab0")
 
@@ -50,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(student_config(Path(args.config).read_text(encoding="utf-8")), encoding="utf-8")
             print(f"wrote {out}")
+        elif args.command == "translate":
+            from paylab.translation import write_translations
+
+            for path in write_translations(args.sources, args.out or f"dist/{args.lang}", args.lang):
+                print(f"wrote {path}")
         elif args.command == "questions":
             from paylab.checks import questions
 
