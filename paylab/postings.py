@@ -225,7 +225,7 @@ def _check_minor(amount: Any, fee: Any = None) -> bool:
             raise InvalidInput("fee", "fee >= 0", f"fee must not be negative, got {fee}")
         return True
     for name, value in (("amount", amount), ("fee", fee)):
-        if value is None:
+        if value is None and name == "fee":  # no fee on this kind of entry
             continue
         arr = np.asarray(value)
         if isinstance(value, bool) or not np.issubdtype(arr.dtype, np.integer):

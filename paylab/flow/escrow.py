@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from paylab.errors import InvalidInput
+from paylab.flow.intents import PaymentIntent
 
 __all__ = ["AUTO_CONFIRM_DAYS", "TRADE_STATUSES", "trade_status", "escrow_timeline"]
 
@@ -35,8 +36,11 @@ TRADE_STATUSES = {
 }
 
 
-def trade_status(intent: Any) -> str:
+def trade_status(intent: PaymentIntent) -> str:
     """The Alipay-style trade status of a PaymentIntent."""
+    if not isinstance(intent, PaymentIntent):
+        raise InvalidInput("intent", "a PaymentIntent",
+                           f"trade_status takes a PaymentIntent, not {type(intent).__name__}")
     return intent.trade_status
 
 
