@@ -32,6 +32,7 @@ from paylab.clock import EPOCH_2026
 from paylab.errors import InvalidInput, NotFound
 from paylab.ledger import Ledger
 from paylab.money import Currency, Money, currency
+from paylab.validation import Count, Seed
 
 __all__ = [
     "SOURCE_METHODS",
@@ -47,6 +48,7 @@ __all__ = [
     "read_details",
     "run_gateway",
     "nonzero_balances",
+    "MAX_PAYMENTS",
 ]
 
 #: Funding-source kinds and the catalogue method each pays with (as in ``paylab.flow``).
@@ -55,6 +57,8 @@ SOURCE_METHODS = {"bank_account": "online_banking", "card": "card_domestic",
 
 #: The gateway's default step-up threshold: CNY 2,000 (illustrative), in minor units.
 STEP_UP_THRESHOLD = 200_000
+#: the most payments one synthetic scenario holds (a laptop kernel: ~1 s and ~300 MB at the maximum)
+MAX_PAYMENTS = 1_000_000
 
 _DAY = 86400
 _STATUS_OK = "succeeded"
@@ -94,10 +98,13 @@ class BatchResult:
         return self.outcomes["status"].value_counts().sort_index()
 
 
-def generate(n: int, seed: int, *, customers: int | None = None, merchants: int = 20,
-             currency_code: str = "CNY", start: float = EPOCH_2026, days: int = 1,
+def generate(n: Count[MAX_PAYMENTS], seed: Seed, *, customers: Count[1, MAX_PAYMENTS] | None = None,
+             merchants: Count[1, 100_000] = 20, currency_code: str = "CNY", start: float = EPOCH_2026,
+             days: Count[1, 3_650] = 1,
              kinds: dict[str, float] | None = None) -> Scenario:
     """A seeded synthetic scenario of ``n`` payments (illustrative balances, limits and amounts).
+
+    At most ``MAX_PAYMENTS`` (a million: about a second and 300 MB to generate and decide).
 
     Each customer has one funding source; about one payment in a hundred is large enough to
     need step-up, some hit a limit or run out of money, and 1 % of cards are declined.

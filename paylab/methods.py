@@ -18,6 +18,7 @@ import pandas as pd
 from paylab.errors import InvalidInput, NotFound, PaymentDeclined
 from paylab.money import Money, _to_decimal
 from paylab.parameters import param
+from paylab.validation import Count, NonEmpty
 
 __all__ = [
     "FeeModel",
@@ -242,7 +243,7 @@ def check_limits(method: str | PaymentMethod, amount: Money, spent_today: Money 
                               field="amount", code="limit_exceeded", rule="daily_limit")
 
 
-def as_frame(methods: Iterable[str | PaymentMethod] | None = None) -> pd.DataFrame:
+def as_frame(methods: NonEmpty[Iterable[str | PaymentMethod]] | None = None) -> pd.DataFrame:
     """The catalogue as a table, one row per method (for the chapter's comparison)."""
     rows = []
     for m in (get(x) for x in (methods if methods is not None else CATALOGUE)):
@@ -271,7 +272,7 @@ def cost_table(amounts: Iterable[Money], methods: Iterable[str | PaymentMethod] 
     return pd.DataFrame(data, index=[str(a) for a in amounts])
 
 
-def cash_curve(method: str | PaymentMethod, daily_sales: Money, days: int) -> pd.DataFrame:
+def cash_curve(method: str | PaymentMethod, daily_sales: Money, days: Count[1, 36_500]) -> pd.DataFrame:
     """Day by day: cumulative sales, cumulative cash received (net of fees) and money still
     owed to the merchant, when each day's sales settle ``settlement_days`` later."""
     m = get(method)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property
+from typing import Literal
 
 import iso4217 as _iso4217
 
@@ -25,6 +26,8 @@ __all__ = [
     "Money",
     "convert",
     "ROUND_HALF_EVEN",
+    "MAX_MINOR_UNITS",
+    "Rounding",
 ]
 
 
@@ -108,6 +111,21 @@ def _to_decimal(value: object, field: str = "amount") -> Decimal:
     return d
 
 
+#: the largest amount in minor units: a signed 64-bit integer, as SQLite, numpy and payment APIs store it
+MAX_MINOR_UNITS = 2**63 - 1
+#: the rounding modes of :mod:`decimal`, by name (``rounding="ROUND_HALF_UP"``, not ``"half_up"``)
+Rounding = Literal["ROUND_HALF_EVEN", "ROUND_HALF_UP", "ROUND_HALF_DOWN", "ROUND_UP", "ROUND_DOWN",
+                   "ROUND_CEILING", "ROUND_FLOOR", "ROUND_05UP"]
+
+
+def _fits(d: Decimal, cur: Currency, field: str = "amount") -> Decimal:
+    """``d`` unchanged if it fits MAX_MINOR_UNITS in ``cur``'s minor unit, else InvalidInput."""
+    if abs(d) > Decimal(MAX_MINOR_UNITS).scaleb(-cur.exponent):
+        raise InvalidInput(field, f"at most {MAX_MINOR_UNITS:,} minor units",
+                           f"{field} {d:.3e} {cur.code} is more than a 64-bit count of minor units holds")
+    return d
+
+
 @dataclass(frozen=True, eq=False)
 class Money:
     """An exact amount of one currency. ``Money("12.50", "CNY")``; floats are refused."""
@@ -117,7 +135,7 @@ class Money:
 
     def __init__(self, amount: Decimal | int | str, currency_code: str | Currency) -> None:
         cur = currency(currency_code)
-        d = _to_decimal(amount)
+        d = _fits(_to_decimal(amount), cur)
         if d != d.quantize(cur.quantum, rounding=ROUND_HALF_EVEN):
             raise InvalidInput("amount", f"at most {cur.exponent} decimal places for {cur.code}",
                                f"{d} has more decimal places than {cur.code} allows "
@@ -128,10 +146,10 @@ class Money:
     # --- construction -------------------------------------------------------------
     @classmethod
     def of(cls, amount: Decimal | int | str, currency_code: str | Currency, *,
-           rounding: str = ROUND_HALF_EVEN) -> Money:
+           rounding: Rounding = ROUND_HALF_EVEN) -> Money:
         """Build Money from a value with too many decimals by rounding it explicitly."""
         cur = currency(currency_code)
-        return cls(_to_decimal(amount).quantize(cur.quantum, rounding=rounding), cur)
+        return cls(_fits(_to_decimal(amount), cur).quantize(cur.quantum, rounding=rounding), cur)
 
     @classmethod
     def from_minor(cls, units: int, currency_code: str | Currency) -> Money:
@@ -139,6 +157,9 @@ class Money:
         if isinstance(units, bool) or not isinstance(units, int):
             raise InvalidInput("units", "must be an int",
                                f"minor units must be an int, not {type(units).__name__}")
+        if abs(units) > MAX_MINOR_UNITS:
+            raise InvalidInput("units", f"at most {MAX_MINOR_UNITS:,} minor units",
+                               f"{units:.3e} minor units do not fit a 64-bit integer, as ledgers store them")
         cur = currency_code if isinstance(currency_code, Currency) else currency(currency_code)
         # integer minor units are exact by construction: skip the checks of __init__
         money = object.__new__(cls)
@@ -222,7 +243,7 @@ class Money:
 
     __rmul__ = __mul__
 
-    def scale(self, factor: Decimal | int | str, *, rounding: str = ROUND_HALF_EVEN) -> Money:
+    def scale(self, factor: Decimal | int | str, *, rounding: Rounding = ROUND_HALF_EVEN) -> Money:
         """Multiply by a rate (a fee of 0.6 % is ``scale("0.006")``) and round explicitly."""
         f = _to_decimal(factor, "factor")
         return Money.of(self.amount * f, self.currency, rounding=rounding)
@@ -289,7 +310,7 @@ def _rate(rates: RateTable, src: str, dst: str) -> Decimal:
 
 
 def convert(money: Money, to: str | Currency, rates: RateTable, *,
-            rounding: str = ROUND_HALF_EVEN) -> Money:
+            rounding: Rounding = ROUND_HALF_EVEN) -> Money:
     """Convert with an explicit rate table (``{("USD", "CNY"): "7.10"}`` or ``{"USD/CNY": …}``);
     an inverse pair is used when only the other direction is listed."""
     if not isinstance(money, Money):

@@ -15,12 +15,14 @@ import re
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 import pandas as pd
 
 from paylab.clock import EPOCH_2026
 from paylab.errors import InvalidInput
+from paylab.validation import Between, Count, Seed
 
 __all__ = ["HOSTS", "FirewallRule", "Firewall", "default_rules", "generate_traffic", "SignatureRule", "RateRule",
            "IDS", "default_ids_rules", "generate_events", "confusion_matrix", "detection_metrics"]
@@ -114,7 +116,7 @@ def default_rules() -> list[FirewallRule]:
     ]
 
 
-def generate_traffic(n: int = 2000, *, seed: int = 0, attack_share: float = 0.15) -> pd.DataFrame:
+def generate_traffic(n: Count[1, 20_000] = 2000, *, seed: Seed = 0, attack_share: float = 0.15) -> pd.DataFrame:
     """Seeded synthetic flows with ground truth: ``kind`` and ``malicious``.
 
     Benign kinds: customer HTTPS, gateway->app API, app->db queries, admin SSH from the
@@ -264,7 +266,8 @@ def default_ids_rules() -> list[SignatureRule | RateRule]:
     ]
 
 
-def generate_events(*, seed: int = 0, users: int = 300, hours: float = 24.0) -> pd.DataFrame:
+def generate_events(*, seed: Seed = 0, users: Count[1, 10_000] = 300,
+                    hours: Annotated[float, Between(0, 24 * 31)] = 24.0) -> pd.DataFrame:
     """Seeded synthetic login and payment events with ground truth ``attack``.
 
     Benign users log in and pay from their own address (some typos, some declines,

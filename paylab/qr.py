@@ -425,7 +425,9 @@ def _account_fields(accounts: object) -> list[str]:
 def _money_arg(name: str, value: object, cur: Currency) -> Money:
     try:
         money = value if isinstance(value, Money) else Money(value, cur)  # type: ignore[arg-type]
-    except ArithmeticError:  # decimal's context refuses a value too large to quantize
+    except InvalidInput as exc:  # Money refuses a value past a 64-bit count of minor units
+        if "minor units" not in (exc.rule or ""):
+            raise
         raise InvalidInput(name, "at most 13 characters", f"{name} is far too large for a QR code") from None
     if money.currency != cur:
         raise InvalidInput(name, "same currency as currency_code",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from paylab.errors import InvalidInput
+from paylab.validation import NonEmpty
 
 __all__ = ["CATEGORIES", "Risk", "RISKS", "risk_register", "level", "heat_counts", "heat_table"]
 
@@ -110,7 +111,7 @@ RISKS: tuple[Risk, ...] = (
 )
 
 
-def risk_register(risks: Iterable[Risk] = RISKS) -> pd.DataFrame:
+def risk_register(risks: NonEmpty[Iterable[Risk]] = RISKS) -> pd.DataFrame:
     """The register as a table, highest inherent score first, with levels before and after controls."""
     rows = []
     seen: set[str] = set()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Annotated
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ from paylab.clock import EPOCH_2026
 from paylab.errors import InvalidInput
 from paylab.ledger import Ledger
 from paylab.money import Money, currency
+from paylab.validation import Between, Count, Finite, Seed
 
 __all__ = [
     "RECORD_COLUMNS",
@@ -58,11 +60,16 @@ __all__ = [
 DAY = 86400
 
 #: Columns of the gateway's payment records (amounts in minor units).
+#: one synthetic day holds at most this many payments (about a second to simulate)
+MAX_DAY_PAYMENTS = 10_000
+#: a time zone's offset from UTC in whole hours (UTC-12 to UTC+14)
+TzHours = Annotated[int, Between(-12, 14, integer=True)]
+
 RECORD_COLUMNS = ("id", "merchant", "customer", "method", "currency", "amount", "fee", "refunded",
                   "status", "at")
 
 
-def day_of(at: float, *, tz_hours: int = 8, start: float = EPOCH_2026) -> int:
+def day_of(at: Finite, *, tz_hours: TzHours = 8, start: Finite = EPOCH_2026) -> int:
     """The business day number of epoch time ``at`` (day 0 starts at ``start`` in local time
     ``UTC+tz_hours``; Beijing time by default)."""
     if isinstance(at, bool) or not isinstance(at, (int, float, np.integer, np.floating)):
@@ -70,7 +77,7 @@ def day_of(at: float, *, tz_hours: int = 8, start: float = EPOCH_2026) -> int:
     return int((float(at) - start + tz_hours * 3600) // DAY)
 
 
-def settlement_day(at: float, method: str | _methods.PaymentMethod, *, tz_hours: int = 8) -> int:
+def settlement_day(at: Finite, method: str | _methods.PaymentMethod, *, tz_hours: TzHours = 8) -> int:
     """The day a payment made at ``at`` settles: its day plus the method's ``T+n``."""
     return day_of(at, tz_hours=tz_hours) + _methods.get(method).settlement_days
 
@@ -128,7 +135,7 @@ def records_frame(records: pd.DataFrame | Iterable[Mapping]) -> pd.DataFrame:
     return frame[list(RECORD_COLUMNS)].reset_index(drop=True)
 
 
-def settlement_batch(records: pd.DataFrame | Iterable[Mapping], day: int, *, tz_hours: int = 8
+def settlement_batch(records: pd.DataFrame | Iterable[Mapping], day: int, *, tz_hours: TzHours = 8
                      ) -> pd.DataFrame:
     """The end-of-day batch for ``day``: succeeded payments whose ``T+n`` falls on it, totalled
     per merchant and currency: count, gross, fees, refunds and the net payout."""
@@ -149,7 +156,7 @@ def settlement_batch(records: pd.DataFrame | Iterable[Mapping], day: int, *, tz_
     return out[cols].astype({c: "int64" for c in cols[2:]})
 
 
-def settlement_calendar(records: pd.DataFrame | Iterable[Mapping], *, tz_hours: int = 8) -> pd.DataFrame:
+def settlement_calendar(records: pd.DataFrame | Iterable[Mapping], *, tz_hours: TzHours = 8) -> pd.DataFrame:
     """Every succeeded payment's way to the merchant's bank: payment day, ``T+n`` and the day
     it settles, totalled per (payment day, settlement day, method): payments, gross, net."""
     frame = records_frame(records)
@@ -310,8 +317,8 @@ def netting(obligations: pd.DataFrame | Iterable[tuple[str, str, int]]) -> Netti
     return NettingResult(frame, pos, bilateral_net(frame), minimal_transfers(pos))
 
 
-def random_obligations(parties: Iterable[str] | int, n: int, *, seed: int, max_amount: int = 1_000_000
-                       ) -> pd.DataFrame:
+def random_obligations(parties: Iterable[str] | Count[2, 10_000], n: Count[100_000], *, seed: Seed,
+                       max_amount: Count[1, 10**15] = 1_000_000) -> pd.DataFrame:
     """``n`` seeded random obligations between parties (synthetic; amounts in minor units)."""
     names = [f"P{i + 1}" for i in range(parties)] if isinstance(parties, int) else list(parties)
     if len(names) < 2:
@@ -432,8 +439,9 @@ class Injected:
                             columns=["category", "planted"]).set_index("category")
 
 
-def simulate_day(seed: int, n: int = 1000, *, missing: int = 3, duplicated: int = 2, mismatched: int = 3,
-                 unexpected: int = 2, currency_code: str = "CNY", merchants: int = 5,
+def simulate_day(seed: Seed, n: Count[MAX_DAY_PAYMENTS] = 1000, *, missing: int = 3, duplicated: int = 2,
+                 mismatched: int = 3, unexpected: Count[MAX_DAY_PAYMENTS] = 2, currency_code: str = "CNY",
+                 merchants: Count[1, 1_000] = 5,
                  start: float = EPOCH_2026) -> tuple[pd.DataFrame, pd.DataFrame, Injected]:
     """A seeded synthetic day: the gateway's ``records``, the bank's ``statement`` with planted
     errors (lines dropped, doubled, altered, or foreign), and the :class:`Injected` truth."""

@@ -16,6 +16,7 @@ import pandas as pd
 
 from paylab.errors import InvalidInput
 from paylab.parameters import param
+from paylab.validation import Seed
 
 __all__ = ["BiometricModel", "simulate_scores", "far_frr", "error_rates", "equal_error_rate", "threshold_for_far",
            "MAX_ATTEMPTS"]
@@ -24,7 +25,7 @@ __all__ = ["BiometricModel", "simulate_scores", "far_frr", "error_rates", "equal
 MAX_ATTEMPTS = 5_000_000
 
 
-def simulate_scores(n_genuine: int = 2000, n_impostor: int = 20000, *, seed: int = 0,
+def simulate_scores(n_genuine: int = 2000, n_impostor: int = 20000, *, seed: Seed = 0,
                     genuine: tuple[float, float] = (8.0, 2.5), impostor: tuple[float, float] = (2.5, 8.0)
                     ) -> pd.DataFrame:
     """Seeded synthetic match scores in [0, 1]: columns ``score`` and ``genuine`` (bool).
@@ -61,7 +62,7 @@ class BiometricModel:
                               meaning_zh="冒用者得分 Beta 分布参数 a")
     impostor_b: float = param(8.0, meaning="Beta shape b of impostor scores", symbol="b_i",
                               meaning_zh="冒用者得分 Beta 分布参数 b")
-    seed: int = param(0, meaning="seed of the random generator (same seed, same scores)", symbol="—",
+    seed: Seed = param(0, meaning="seed of the random generator (same seed, same scores)", symbol="—",
                       meaning_zh="随机数种子")
 
     def simulate(self) -> pd.DataFrame:

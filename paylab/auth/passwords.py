@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pandas as pd
 
 from paylab.errors import InvalidInput
+from paylab.validation import Count
 
 __all__ = ["DEFAULT_PARAMS", "hash_password", "verify_password", "parse_hash", "needs_rehash",
            "brute_force_table", "guess_space", "weak_hash", "crack_unsalted"]
@@ -37,6 +38,8 @@ def _check_params(n: int, r: int, p: int) -> None:
         raise InvalidInput("n", "power of two > 1", "scrypt n must be a power of two greater than 1")
     if n * r > 2**22:
         raise InvalidInput("n", "n*r <= 2**22", "scrypt memory (128*n*r bytes) is capped at 512 MiB here")
+    if n * r * p > 2**23:
+        raise InvalidInput("p", "n*r*p <= 2**23", "scrypt work (n*r*p) is capped at 2**23 here: a few seconds")
 
 
 def _scrypt(password: bytes, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -51,8 +54,8 @@ def _password_bytes(pw: str) -> bytes:
     return pw.encode("utf-8")
 
 
-def hash_password(pw: str, *, n: int = DEFAULT_PARAMS["n"], r: int = DEFAULT_PARAMS["r"],
-                  p: int = DEFAULT_PARAMS["p"], salt: bytes | None = None) -> str:
+def hash_password(pw: str, *, n: Count[2, 2**22] = DEFAULT_PARAMS["n"], r: Count[1, 64] = DEFAULT_PARAMS["r"],
+                  p: Count[1, 16] = DEFAULT_PARAMS["p"], salt: bytes | None = None) -> str:
     """Hash ``pw`` with scrypt and a fresh 16-byte salt; the parameters travel in the string."""
     data = _password_bytes(pw)
     _check_params(n, r, p)
@@ -115,7 +118,7 @@ def guess_space() -> dict[str, int]:
     }
 
 
-def brute_force_table(params: Sequence[dict] | None = None, *, repeats: int = 3,
+def brute_force_table(params: Sequence[dict] | None = None, *, repeats: Count[1, 10] = 3,
                       timer: Callable[[], float] = time.perf_counter) -> pd.DataFrame:
     """Time one hash per parameter set on this machine and turn it into attacker cost.
 

@@ -25,6 +25,7 @@ import numpy as np
 from paylab.clock import Clock, FixedClock
 from paylab.errors import AuthError, InvalidInput, RateLimited
 from paylab.parameters import param
+from paylab.validation import Seed
 
 __all__ = ["SmsAttackModel", "SmsMessage", "SmsCodeService", "attacker_success", "attacker_success_exact",
            "simulate_sms_attack", "MAX_CODES_PER_DAY"]
@@ -241,7 +242,7 @@ class SmsAttackModel:
 
 
 def simulate_sms_attack(service: SmsCodeService, phone: str = "+8613800000000", *, duration: float = DAY,
-                        rotate_ips: bool = True, seed: int = 0, max_codes: int = 20000) -> dict:
+                        rotate_ips: bool = True, seed: Seed = 0, max_codes: int = 20000) -> dict:
     """Drive ``service`` as an online guesser for ``duration`` seconds of its (FixedClock) time.
 
     The attacker asks for a code (from a fresh IP each time when ``rotate_ips``, as a botnet

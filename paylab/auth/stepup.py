@@ -20,6 +20,7 @@ import pandas as pd
 from paylab.errors import InvalidInput
 from paylab.money import Money
 from paylab.parameters import param
+from paylab.validation import Seed
 
 __all__ = ["LOCATIONS", "RiskWeights", "DEFAULT_WEIGHTS", "risk_score", "synthetic_payments", "Decision",
            "StepUpPolicy", "standard_policies", "evaluate_policies", "MAX_PAYMENTS"]
@@ -93,7 +94,7 @@ def risk_score(payment: Mapping, weights: RiskWeights = DEFAULT_WEIGHTS) -> int:
     return min(score, 100)
 
 
-def synthetic_payments(n: int = 20000, *, seed: int = 0, fraud_rate: float = 0.01) -> pd.DataFrame:
+def synthetic_payments(n: int = 20000, *, seed: Seed = 0, fraud_rate: float = 0.01) -> pd.DataFrame:
     """Seeded synthetic card-not-present payments in CNY with a ground-truth ``is_fraud`` column.
 
     Fraudsters more often use an unknown device, pay from abroad, pay a new payee,

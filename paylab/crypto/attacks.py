@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import Annotated
 
 import numpy as np
 from cryptography import x509
@@ -21,12 +22,13 @@ from paylab.crypto._common import need_aes_key, need_bytes
 from paylab.crypto.aead import Sealed, aes_gcm_decrypt, aes_gcm_encrypt
 from paylab.crypto.certs import load_certificate
 from paylab.errors import InvalidInput, PaylabError, TamperedError
+from paylab.validation import Count, MaxLength
 
 __all__ = ["BLOCK", "PAYMENT_MESSAGE", "xor_bytes", "ecb_encrypt", "ctr_encrypt", "ctr_decrypt",
            "cbc_encrypt", "cbc_decrypt", "make_logo_image", "encrypt_image",
            "repeated_block_share", "nonce_reuse_xor", "recover_with_known_plaintext",
            "flip_bytes", "amount_flip_demo", "VulnerableCbcDecryptor", "PaddingOracleResult",
-           "padding_oracle_attack", "single_bit_flips", "tamper_certificate"]
+           "padding_oracle_attack", "MAX_ATTACK_BYTES", "single_bit_flips", "tamper_certificate"]
 
 BLOCK = 16
 #: A payment instruction whose first 16-byte block is exactly the amount field.
@@ -101,7 +103,11 @@ def cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
 
 # --- ECB leaks patterns -------------------------------------------------------------------
 
-def make_logo_image(height: int = 160, width: int = 256) -> np.ndarray:
+#: the longest ciphertext :func:`padding_oracle_attack` takes (16 blocks: a few seconds of queries)
+MAX_ATTACK_BYTES = 256
+
+
+def make_logo_image(height: Count[16, 1024] = 160, width: Count[16, 1024] = 256) -> np.ndarray:
     """A synthetic grey-scale 'card and coin' logo with large flat areas (uint8, height×width)."""
     if height < 16 or width < 16 or width % BLOCK:
         raise InvalidInput("width", "multiple of 16, both sides >= 16",
@@ -257,8 +263,10 @@ class PaddingOracleResult:
 
 
 def padding_oracle_attack(oracle: Callable[[bytes, bytes], bool], iv: bytes,
-                          ciphertext: bytes) -> PaddingOracleResult:
-    """Recover a CBC plaintext one byte at a time from a padding oracle, without the key."""
+                          ciphertext: Annotated[bytes, MaxLength(MAX_ATTACK_BYTES)]) -> PaddingOracleResult:
+    """Recover a CBC plaintext one byte at a time from a padding oracle, without the key.
+
+    Up to 4,096 oracle queries a block: at most ``MAX_ATTACK_BYTES`` (256, a few seconds) of ciphertext."""
     iv, ciphertext = need_bytes(iv, "iv"), _blocks_only(ciphertext, "ciphertext")
     if len(iv) != BLOCK or not ciphertext:
         raise InvalidInput("ciphertext", "16-byte iv and at least one block",

@@ -22,6 +22,7 @@ from paylab.clock import Clock
 from paylab.crypto._common import as_datetime
 from paylab.crypto.signatures import SigningKey, generate_signing_key, key_fingerprint
 from paylab.errors import CertificateError, InvalidInput
+from paylab.validation import Seed
 
 __all__ = ["CertificateAuthority", "make_ca", "issue_certificate", "verify_chain",
            "certificate_pem", "load_certificate", "describe_certificate"]
@@ -72,7 +73,7 @@ def _spki(public_key: object) -> bytes:
 
 def make_ca(name: str, *, days: int = 3650, now: float | datetime | None = None,
             clock: Clock | None = None, key: SigningKey | None = None,
-            seed: int | None = None) -> CertificateAuthority:
+            seed: Seed | None = None) -> CertificateAuthority:
     """A root CA named ``name`` with a self-signed certificate valid ``days`` days from ``now``.
 
     The CA key is Ed25519 unless ``key`` is given (an Ed25519 or P-256 private

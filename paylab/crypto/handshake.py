@@ -39,6 +39,7 @@ from paylab.crypto.certs import (
 )
 from paylab.crypto.signatures import SigningKey, generate_signing_key, generate_x25519_key, sign, verify
 from paylab.errors import CertificateError, InvalidInput, PaylabError, TamperedError
+from paylab.validation import Seed
 
 __all__ = ["ClientHello", "ServerHello", "Record", "Session", "Transcript", "CustomerApp",
            "Gateway", "ManInTheMiddle", "HandshakeResult", "run_handshake", "make_gateway",
@@ -97,7 +98,8 @@ class Transcript:
         """The steps as a pandas DataFrame indexed by step number."""
         import pandas as pd
 
-        return pd.DataFrame(self.rows()).set_index("step")
+        columns = ["step", "from", "to", "message", "bytes", "detail"]  # so an empty transcript is an empty table
+        return pd.DataFrame(self.rows(), columns=columns).set_index("step")
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -184,7 +186,7 @@ class Session:
 class _Ephemeral:
     """Fresh X25519 keys and randoms; from a seed and a counter when reproducible output is wanted."""
 
-    def __init__(self, seed: int | None, label: str) -> None:
+    def __init__(self, seed: Seed | None, label: str) -> None:
         self.seed, self.label, self.count = seed, label, 0
 
     def next(self) -> tuple[x25519.X25519PrivateKey, bytes]:
@@ -202,7 +204,7 @@ class Gateway:
     """The server side: a name, a certificate for it and the matching signing key."""
 
     def __init__(self, name: str, certificate: x509.Certificate, signing_key: SigningKey, *,
-                 seed: int | None = None) -> None:
+                 seed: Seed | None = None) -> None:
         self.name = name
         self.certificate = load_certificate(certificate)
         self.signing_key = signing_key
@@ -234,7 +236,7 @@ class CustomerApp:
 
     def __init__(self, trusted_ca: x509.Certificate, server_name: str, *,
                  at: float | datetime | None = None, clock: Clock | None = None,
-                 seed: int | None = None) -> None:
+                 seed: Seed | None = None) -> None:
         self.trusted_ca = load_certificate(trusted_ca, "trusted_ca")
         self.server_name = server_name
         self.at, self.clock = at, clock
@@ -294,7 +296,7 @@ class ManInTheMiddle:
 
     def __init__(self, strategy: str, server_name: str, *, impersonated_ca: str = "Evil CA",
                  now: float | datetime | None = None, clock: Clock | None = None,
-                 seed: int | None = None) -> None:
+                 seed: Seed | None = None) -> None:
         if strategy not in self.STRATEGIES:
             raise InvalidInput("strategy", " | ".join(self.STRATEGIES),
                                f"unknown strategy {strategy!r}")
@@ -362,7 +364,7 @@ def run_handshake(app: CustomerApp, gateway: Gateway, *, mitm: ManInTheMiddle | 
 
 def make_gateway(name: str, ca: CertificateAuthority, *, days: int = 365,
                  now: float | datetime | None = None, clock: Clock | None = None,
-                 seed: int | None = None) -> Gateway:
+                 seed: Seed | None = None) -> Gateway:
     """A gateway with a fresh Ed25519 identity key certified by ``ca``."""
     key = generate_signing_key("ed25519", seed=seed)
     cert = issue_certificate(ca, name, key.public_key(), days, now=now, clock=clock)
@@ -385,7 +387,7 @@ def _outcome(scenario: str, action) -> dict:
 
 def handshake_attacks(trusted_ca: x509.Certificate, gateway: Gateway, *,
                       at: float | datetime | None = None, clock: Clock | None = None,
-                      seed: int | None = None) -> list[dict]:
+                      seed: Seed | None = None) -> list[dict]:
     """Try the honest handshake and each attack on it; one row per scenario with the verdict.
 
     Scenarios: an honest handshake and record; three man-in-the-middle strategies;

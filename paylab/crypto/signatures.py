@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 
 from paylab.crypto._common import need_bytes, seeded_bytes
 from paylab.errors import InvalidInput, SignatureError
+from paylab.validation import Count, Seed
 
 __all__ = ["SigningKey", "VerifyingKey", "generate_signing_key", "generate_x25519_key",
            "generate_rsa_key", "sign", "verify", "public_key_pem", "load_public_key",
@@ -24,7 +25,7 @@ VerifyingKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
 _P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
-def generate_signing_key(kind: str = "ed25519", *, seed: int | None = None) -> SigningKey:
+def generate_signing_key(kind: str = "ed25519", *, seed: Seed | None = None) -> SigningKey:
     """A new signing key, ``"ed25519"`` or ``"p256"`` (ECDSA on NIST P-256).
 
     With ``seed`` the key is derived reproducibly from it: for the book's
@@ -42,15 +43,15 @@ def generate_signing_key(kind: str = "ed25519", *, seed: int | None = None) -> S
     return ec.derive_private_key(scalar, ec.SECP256R1())
 
 
-def generate_x25519_key(*, seed: int | None = None) -> x25519.X25519PrivateKey:
+def generate_x25519_key(*, seed: Seed | None = None) -> x25519.X25519PrivateKey:
     """A new X25519 key-agreement key (reproducible from ``seed``, for examples only)."""
     if seed is None:
         return x25519.X25519PrivateKey.generate()
     return x25519.X25519PrivateKey.from_private_bytes(seeded_bytes(seed, "x25519"))
 
 
-def generate_rsa_key(bits: int = 2048) -> rsa.RSAPrivateKey:
-    """A new RSA key (public exponent 65537) of at least 2048 bits."""
+def generate_rsa_key(bits: Count[2048, 4096] = 2048) -> rsa.RSAPrivateKey:
+    """A new RSA key (public exponent 65537) of 2048 to 4096 bits (larger keys take minutes to find)."""
     if isinstance(bits, bool) or not isinstance(bits, int) or bits < 2048:
         raise InvalidInput("bits", ">= 2048", "RSA keys must have at least 2048 bits")
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)

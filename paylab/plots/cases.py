@@ -11,6 +11,7 @@ import pandas as pd
 from paylab.cases import checkout, credit, disputes, escrow_trust, failures, logistics, social, wallet_yield
 from paylab.money import Money
 from paylab.plots import PALETTE, new_axes, use_style
+from paylab.validation import Seed
 
 __all__ = ["escrow_volume", "fraud_sweep_plot", "auto_confirm_plot", "apr_plot", "minimum_payment_plot", "yield_plot",
            "cash_curve_plot", "dispute_cost_plot", "funnel_plot", "friction_plot", "coupon_plot",
@@ -24,7 +25,7 @@ def _money(series: pd.Series) -> list[float]:
 
 
 def escrow_volume(params: escrow_trust.EscrowParams | None = None, *, rounds: int = 12,
-                  seed: int = 0):
+                  seed: Seed = 0):
     """Trades per round under each escrow policy (buyers learn the loss rate)."""
     params = params if params is not None else escrow_trust.EscrowParams()
     fig, ax = new_axes(f"Trades with strangers per round {_ILL}", "round", "trades")
@@ -37,7 +38,7 @@ def escrow_volume(params: escrow_trust.EscrowParams | None = None, *, rounds: in
     return fig
 
 
-def fraud_sweep_plot(params: escrow_trust.EscrowParams | None = None, fraud_rates=None, *, seed: int = 0):
+def fraud_sweep_plot(params: escrow_trust.EscrowParams | None = None, fraud_rates=None, *, seed: Seed = 0):
     """Trades over a year of rounds as the share of cheating sellers rises, per policy."""
     t = escrow_trust.fraud_sweep(params or escrow_trust.EscrowParams(), fraud_rates, seed=seed)
     fig, ax = new_axes(f"Fraud pressure and trade volume {_ILL}", "share of sellers who would cheat",
@@ -95,7 +96,7 @@ def minimum_payment_plot(balance: Money | None = None, params: credit.RevolvingP
     return fig
 
 
-def yield_plot(series=None, *, days: int = 56, seed: int = 0):
+def yield_plot(series=None, *, days: int = 56, seed: Seed = 0):
     """Daily income per 10,000 units (bars) and the seven-day annualised yield (line)."""
     series = series if series is not None else wallet_yield.synthetic_income_series(days, seed=seed)
     seven = wallet_yield.seven_day_series(series)
@@ -182,7 +183,7 @@ def friction_plot(params: checkout.CheckoutParams | None = None, thresholds=None
     return fig
 
 
-def coupon_plot(params: social.CampaignParams | None = None, rule_sets=None, *, seed: int = 0):
+def coupon_plot(params: social.CampaignParams | None = None, rule_sets=None, *, seed: Seed = 0):
     """Coupon money paid to real and to fake accounts under each set of risk rules."""
     params = params if params is not None else social.CampaignParams()
     t = social.compare_rule_sets(params, rule_sets, seed=seed)
@@ -201,7 +202,7 @@ def coupon_plot(params: social.CampaignParams | None = None, rule_sets=None, *, 
     return fig
 
 
-def breach_plot(params: failures.BreachParams | None = None, *, seed: int = 0):
+def breach_plot(params: failures.BreachParams | None = None, *, seed: Seed = 0):
     """Cumulative fraud loss after a breach, with and without tokenization and step-up."""
     params = params if params is not None else failures.BreachParams()
     fig, ax = new_axes(f"Breach replay: cumulative fraud loss {_ILL}", "days after the leak",
