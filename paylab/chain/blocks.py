@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Annotated, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -27,6 +27,7 @@ from paylab.chain.pow import _check_difficulty, leading_zero_bits, mine
 from paylab.clock import EPOCH_2026, SteppingClock
 from paylab.errors import InvalidInput, LedgerError, PaylabError, SignatureError, TamperedError
 from paylab.money import Money, currency
+from paylab.validation import Pattern
 
 __all__ = ["Wallet", "Transaction", "Block", "Problem", "Blockchain", "address_of", "GENESIS_PREV"]
 
@@ -38,7 +39,7 @@ def _canonical(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def address_of(public_key_hex: str) -> str:
+def address_of(public_key_hex: Annotated[str, Pattern("(?:[0-9a-fA-F]{2})+", "hex digits (a public key)")]) -> str:
     """An account address: the first 20 bytes of SHA-256(public key), as 40 hex characters."""
     return hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest()[:40]
 

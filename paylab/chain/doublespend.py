@@ -14,6 +14,7 @@ from statistics import NormalDist
 import numpy as np
 
 from paylab.errors import InvalidInput
+from paylab.validation import Count, Seed
 
 __all__ = ["WHITEPAPER_PRINTED", "WHITEPAPER_MIN_Z", "whitepaper_rows", "whitepaper_min_z_rows",
            "double_spend_probability",
@@ -34,6 +35,10 @@ WHITEPAPER_PRINTED = {
 WHITEPAPER_MIN_Z = {0.10: 5, 0.15: 8, 0.20: 11, 0.25: 15, 0.30: 24, 0.35: 41, 0.40: 89, 0.45: 340}
 
 
+#: the largest number of confirmations the formulas take (a second or two of arithmetic)
+MAX_Z = 1_000_000
+
+
 def _check_q(q: float) -> float:
     if isinstance(q, bool) or not isinstance(q, (int, float)) or not math.isfinite(q):
         raise InvalidInput("q", "a number in [0, 1]", f"q must be a hash-power share, not {q!r}")
@@ -50,7 +55,7 @@ def _check_z(z: int) -> int:
     return z
 
 
-def double_spend_probability(q: float, z: int) -> float:
+def double_spend_probability(q: float, z: Count[MAX_Z]) -> float:
     """Probability that an attacker with hash share ``q`` ever catches up from ``z`` blocks behind.
 
     The whitepaper's formula: the attacker's progress while the merchant waits is
@@ -90,7 +95,7 @@ def _mix(log_weight, z: int, r: float) -> float:
     return min(total, 1.0)
 
 
-def double_spend_probability_exact(q: float, z: int) -> float:
+def double_spend_probability_exact(q: float, z: Count[MAX_Z]) -> float:
     """The same race without the Poisson shortcut (attacker blocks negative-binomial).
 
     The merchant waits for z honest blocks, however long they take
@@ -111,18 +116,24 @@ def double_spend_probability_exact(q: float, z: int) -> float:
                 z, q / p)
 
 
-def min_confirmations(q: float, p_max: float = 0.001, *, z_limit: int = 10_000) -> int:
-    """The smallest z with ``double_spend_probability(q, z) < p_max``."""
+def min_confirmations(q: float, p_max: float = 0.001, *, z_limit: Count[MAX_Z] = 10_000) -> int:
+    """The smallest z with ``double_spend_probability(q, z) < p_max`` (P falls as z grows: a binary search)."""
     q = _check_q(q)
     if isinstance(p_max, bool) or not isinstance(p_max, (int, float)) or not 0 < p_max < 1:
         raise InvalidInput("p_max", "0 < p_max < 1", f"p_max = {p_max!r} must be a probability in (0, 1)")
     if q >= 0.5:
         raise InvalidInput("q", "q < 0.5", "with half the hash power or more the attacker always "
                            "catches up: no number of confirmations is enough")
-    for z in range(z_limit + 1):
-        if double_spend_probability(q, z) < p_max:
-            return z
-    raise InvalidInput("z_limit", "large enough", f"no z <= {z_limit} reaches P < {p_max}")
+    if not double_spend_probability(q, z_limit) < p_max:
+        raise InvalidInput("z_limit", "large enough", f"no z <= {z_limit} reaches P < {p_max}")
+    lo, hi = 0, z_limit  # P(hi) < p_max; find the first such z
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if double_spend_probability(q, mid) < p_max:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -162,9 +173,9 @@ class SimulationResult:
         return self.ci_low <= p <= self.ci_high
 
 
-def simulate_double_spend(q: float, z: int, trials: int = 100_000, seed: int = 0, *,
+def simulate_double_spend(q: float, z: Count[10_000], trials: Count[1, 500_000] = 100_000, seed: Seed = 0, *,
                           model: str = "poisson", confidence: float = 0.95,
-                          give_up_after: int = 60) -> SimulationResult:
+                          give_up_after: Count[1, 10_000] = 60) -> SimulationResult:
     """Play the race ``trials`` times and count the attacker's wins.
 
     ``model="poisson"`` follows the whitepaper (attacker blocks while the merchant

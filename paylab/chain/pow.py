@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Annotated
 
 from paylab.errors import InvalidInput
+from paylab.validation import Count, MaxLength, Seed
 
 __all__ = ["MAX_DIFFICULTY", "MiningResult", "leading_zero_bits", "meets_difficulty", "mine",
            "expected_attempts", "pow_experiment"]
 
-#: Upper bound for difficulty in this book's labs (2**24 attempts is already minutes in Python).
-MAX_DIFFICULTY = 24
+#: Upper bound for difficulty in this book's labs: 2**20 expected attempts, a few seconds in Python
+#: (2**24 would be most of a minute).
+MAX_DIFFICULTY = 20
+#: the most hashes pow_experiment may expect to compute (trials × Σ 2**difficulty): a few seconds
+MAX_EXPERIMENT_WORK = 2**21
 
 
 def _check_difficulty(difficulty: int) -> int:
@@ -59,7 +64,7 @@ class MiningResult:
         return self.digest.hex()
 
 
-def mine(header: bytes, difficulty: int, *, start_nonce: int = 0,
+def mine(header: bytes, difficulty: int, *, start_nonce: Count[2**64 - 1] = 0,
          max_attempts: int | None = None) -> MiningResult:
     """Try nonces ``start_nonce, start_nonce+1, …`` until SHA-256(header || nonce) meets the target.
 
@@ -90,7 +95,8 @@ def mine(header: bytes, difficulty: int, *, start_nonce: int = 0,
                        f"(expected about {2 ** difficulty})")
 
 
-def pow_experiment(difficulties: list[int] | range, trials: int = 20, seed: int = 0) -> list[dict]:
+def pow_experiment(difficulties: Annotated[list[int] | range, MaxLength(64)], trials: Count[1, 10_000] = 20,
+                   seed: Seed = 0) -> list[dict]:
     """Mine ``trials`` different headers at each difficulty; expected vs measured attempts.
 
     Headers are derived from ``seed`` and the trial number, so the result is
@@ -100,9 +106,14 @@ def pow_experiment(difficulties: list[int] | range, trials: int = 20, seed: int 
         raise InvalidInput("trials", "a positive int", "trials must be an int >= 1")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InvalidInput("seed", "an int", "seed must be an int")
-    rows = []
     for d in difficulties:
         _check_difficulty(d)
+    if trials * sum(2 ** d for d in difficulties) > MAX_EXPERIMENT_WORK:
+        raise InvalidInput("trials", f"trials × Σ 2**difficulty <= {MAX_EXPERIMENT_WORK:,}",
+                           f"that many trials at those difficulties expects more than {MAX_EXPERIMENT_WORK:,} "
+                           "hashes (the maximum, a few seconds): use fewer trials or lower difficulties")
+    rows = []
+    for d in difficulties:
         counts = [mine(f"paylab-pow seed={seed} difficulty={d} trial={t}".encode(), d).attempts
                   for t in range(trials)]
         rows.append({"difficulty": d, "expected": 2 ** d, "measured_mean": sum(counts) / trials,

@@ -19,6 +19,7 @@ import pandas as pd
 
 from paylab.errors import InvalidInput
 from paylab.money import Money
+from paylab.validation import Count, Seed
 
 __all__ = [
     "TYPES", "COLUMNS", "CURRENCY", "FLAG_LIMIT_MINOR", "DEFAULT_TYPE_MIX", "FRAUD_PATTERNS",
@@ -55,6 +56,11 @@ _N_REGIONS = 50
 _BURST_SHARE = 0.25   # share of fraud rows that come from card-testing bursts
 
 
+#: the most rows one call generates: the public PaySim data set's size (about 25 s and 2.5 GB, so pass
+#: ``progress=True``; a notebook stays under 500,000 rows, about two seconds and 300 MB)
+MAX_TRANSACTIONS = 6_362_620
+
+
 def to_money(minor_units: int, currency_code: str = CURRENCY) -> Money:
     """An ``amount``/balance value of a generated frame (integer minor units) as ``Money``."""
     return Money.from_minor(int(minor_units), currency_code)
@@ -82,15 +88,15 @@ def _names(rng: np.random.Generator, prefix: str, n: int) -> np.ndarray:
 
 
 def generate_transactions(
-    n_steps: int = 744,
-    n_customers: int = 2_000,
-    n_merchants: int = 200,
+    n_steps: Count[1, 24 * 366] = 744,
+    n_customers: Count[2, 2_000_000] = 2_000,
+    n_merchants: Count[1, 1_000_000] = 200,
     fraud_rate: float = 0.0013,
-    seed: int = 0,
+    seed: Seed = 0,
     progress: bool = False,
     *,
-    n_transactions: int | None = None,
-    n_agents: int | None = None,
+    n_transactions: Count[1, MAX_TRANSACTIONS] | None = None,
+    n_agents: Count[1, 1_000_000] | None = None,
     type_mix: dict[str, float] | None = None,
     drift: bool = True,
 ) -> pd.DataFrame:
@@ -127,6 +133,10 @@ def generate_transactions(
     if n_transactions is None:
         n_transactions = max(1, n_customers * n_steps // 24)
     n_total = _check_int("n_transactions", n_transactions, 1)
+    if n_total > MAX_TRANSACTIONS:
+        raise InvalidInput("n_transactions", f"at most {MAX_TRANSACTIONS:,}",
+                           f"{n_total:,} rows (n_customers × n_steps / 24) is more than the maximum, "
+                           f"{MAX_TRANSACTIONS:,}, that one call makes in a few seconds")
     n_agents = max(1, n_customers // 100) if n_agents is None else _check_int("n_agents", n_agents, 1)
     if isinstance(fraud_rate, bool) or not isinstance(fraud_rate, (int, float)) or not 0 <= fraud_rate < 0.5:
         raise InvalidInput("fraud_rate", "0 <= fraud_rate < 0.5",

@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from paylab.errors import InvalidInput
 from paylab.fraud.features import FEATURES
+from paylab.validation import Seed
 
 __all__ = ["MODEL_FEATURES", "RISK_FEATURES", "FraudModel", "time_split", "random_split", "train_model", "evaluate",
            "feature_importance", "split_comparison"]
@@ -58,7 +59,7 @@ def time_split(df: pd.DataFrame, train_frac: float = 0.7) -> tuple[pd.DataFrame,
     return df[mask], df[~mask]
 
 
-def random_split(df: pd.DataFrame, train_frac: float = 0.7, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def random_split(df: pd.DataFrame, train_frac: float = 0.7, seed: Seed = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A random row split — shown only to measure how much it flatters a model (it leaks)."""
     frac = _check_frac(train_frac)
     rng = np.random.default_rng(seed)
@@ -79,12 +80,20 @@ class FraudModel:
         missing = [f for f in self.features if f not in df.columns]
         if missing:
             raise InvalidInput("df", "featured frame", f"columns {missing} missing: call add_features(df)")
+        try:
+            x = df[list(self.features)].to_numpy(np.float64)
+        except (TypeError, ValueError):
+            raise InvalidInput("df", "numeric features", "feature columns must hold numbers: call add_features(df)") \
+                from None
+        if np.isinf(x).any() or (self.kind != "gbm" and np.isnan(x).any()):
+            raise InvalidInput("df", "finite features", f"a {self.kind} model scores finite features only "
+                               "(gradient boosting also takes NaN as 'missing'); fill or drop those rows")
         with threadpool_limits(1):
-            return self.estimator.predict_proba(df[list(self.features)].to_numpy(np.float64))[:, 1]
+            return self.estimator.predict_proba(x)[:, 1]
 
 
 def train_model(train: pd.DataFrame, features: tuple[str, ...] | list[str] | None = None,
-                kind: str = "gbm", seed: int = 0, label: str = "isFraud") -> FraudModel:
+                kind: str = "gbm", seed: Seed = 0, label: str = "isFraud") -> FraudModel:
     """Fit a fraud model on a featured frame: ``kind="gbm"`` (HistGradientBoosting) or ``"logistic"``."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
@@ -141,7 +150,7 @@ def evaluate(scores, labels, threshold: float = 0.5) -> dict[str, Any]:
     }
 
 
-def feature_importance(model: FraudModel, df: pd.DataFrame, n_repeats: int = 5, seed: int = 0,
+def feature_importance(model: FraudModel, df: pd.DataFrame, n_repeats: int = 5, seed: Seed = 0,
                        label: str = "isFraud") -> pd.Series:
     """Permutation importance: how much PR-AUC drops when one feature is shuffled (largest first)."""
     from sklearn.inspection import permutation_importance
@@ -157,7 +166,7 @@ def feature_importance(model: FraudModel, df: pd.DataFrame, n_repeats: int = 5, 
         ascending=False)
 
 
-def split_comparison(df: pd.DataFrame, train_frac: float = 0.7, seed: int = 0, kind: str = "gbm",
+def split_comparison(df: pd.DataFrame, train_frac: float = 0.7, seed: Seed = 0, kind: str = "gbm",
                      features=None) -> pd.DataFrame:
     """PR-AUC and ROC-AUC of the same model under a time split and a random split.
 

@@ -4,6 +4,7 @@ the double-spend race, settlement routes and throughput."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyBboxPatch
@@ -19,6 +20,7 @@ from paylab.chain import (
 )
 from paylab.chain.clearing import Settlement
 from paylab.plots import PALETTE, new_axes, use_style
+from paylab.validation import Count, MaxLength
 
 __all__ = ["plot_chain", "plot_merkle_proof", "plot_pow", "plot_double_spend", "plot_throughput",
            "plot_settlement"]
@@ -89,7 +91,7 @@ def plot_pow(rows: Sequence[dict], *, title: str = "Proof of work: expected vs m
     return fig
 
 
-def plot_double_spend(qs: Sequence[float] = (0.1, 0.2, 0.3, 0.4), z_max: int = 30,
+def plot_double_spend(qs: Annotated[Sequence[float], MaxLength(20)] = (0.1, 0.2, 0.3, 0.4), z_max: Count[1, 2_000] = 30,
                       simulations: Sequence[SimulationResult] = (), *,
                       title: str = "Attacker success vs confirmations (Nakamoto 2008, section 11)"):
     """P(attacker catches up) against z for several q (log scale), with simulated points and CIs."""
