@@ -24,6 +24,7 @@ from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money
 from paylab.parameters import param
+from paylab.validation import Count, Seed
 
 __all__ = ["CheckoutParams", "PRESETS", "funnel", "conversion", "fraud_pass_rate", "checkout_outcome",
            "friction_sweep", "threshold_rates", "threshold_sweep", "rates_from_stepup"]
@@ -99,7 +100,7 @@ def fraud_pass_rate(params: CheckoutParams) -> float:
     return 1.0 - params.fraud_challenge_rate * params.challenge_stop
 
 
-def checkout_outcome(params: CheckoutParams, attempts: int = 100_000) -> dict[str, object]:
+def checkout_outcome(params: CheckoutParams, attempts: Count[1, 10**9] = 100_000) -> dict[str, object]:
     """Expected result of ``attempts`` checkout attempts: orders, fraud orders, revenue and fraud loss."""
     params.validate()
     v.count(attempts, "attempts")
@@ -156,7 +157,8 @@ def threshold_sweep(params: CheckoutParams, thresholds: Sequence[float], *, sepa
     return pd.DataFrame(rows).set_index("threshold")
 
 
-def rates_from_stepup(policy, *, n: int = 5000, seed: int = 0, fraud_rate: float = 0.02) -> tuple[float, float]:
+def rates_from_stepup(policy, *, n: Count[1, 200_000] = 5000, seed: Seed = 0,
+                      fraud_rate: float = 0.02) -> tuple[float, float]:
     """(genuine challenge rate, fraud challenge rate) of a :class:`paylab.auth.stepup.StepUpPolicy`
     (or any ``payment -> bool``) replayed over seeded synthetic payments of chapter 4."""
     from paylab.auth.stepup import synthetic_payments

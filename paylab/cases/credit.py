@@ -21,6 +21,7 @@ from paylab.cases import _validate as v
 from paylab.errors import CurrencyMismatch, InvalidInput
 from paylab.money import Money
 from paylab.parameters import param
+from paylab.validation import Count
 
 __all__ = [
     "AprResult",
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-def instalment_schedule(principal: Money, n: int, monthly_fee_rate: Decimal | str | int) -> pd.DataFrame:
+def instalment_schedule(principal: Money, n: Count[1, 600], monthly_fee_rate: Decimal | str | int) -> pd.DataFrame:
     """Repayment plan of ``principal`` in ``n`` equal monthly parts plus a fee of
     ``monthly_fee_rate`` × the *original* principal each month.
 
@@ -153,7 +154,7 @@ def effective_apr(principal: Money, payments: Sequence[Money] | pd.DataFrame, *,
                      effective_annual=eff.quantize(q), flat_rate=flat.quantize(q))
 
 
-def instalment_apr(principal: Money, n: int, monthly_fee_rate: Decimal | str | int) -> AprResult:
+def instalment_apr(principal: Money, n: Count[1, 600], monthly_fee_rate: Decimal | str | int) -> AprResult:
     """APR of the plan :func:`instalment_schedule` builds (shortcut for the two calls)."""
     return effective_apr(principal, instalment_schedule(principal, n, monthly_fee_rate))
 
@@ -216,7 +217,7 @@ def minimum_payment_plan(balance: Money, params: RevolvingParams = RevolvingPara
     return frame
 
 
-def late_fee(overdue: Money, days_late: int, params: RevolvingParams = RevolvingParams()) -> Money:
+def late_fee(overdue: Money, days_late: Count[36_500], params: RevolvingParams = RevolvingParams()) -> Money:
     """Penalty on an overdue amount: overdue × daily rate × days (rounded half-even)."""
     v.money(overdue, "overdue")
     v.count(days_late, "days_late")

@@ -24,6 +24,7 @@ from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money
 from paylab.parameters import param
+from paylab.validation import Count, Seed
 
 __all__ = ["POLICIES", "DisputeParams", "cost_per_order", "compare_policies",
            "chargeback_reserve", "rolling_reserve", "simulate_chargebacks"]
@@ -113,7 +114,7 @@ def compare_policies(params: DisputeParams = DisputeParams()) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("policy")
 
 
-def chargeback_reserve(daily_sales: Money, chargeback_rate: float, window_days: int,
+def chargeback_reserve(daily_sales: Money, chargeback_rate: float, window_days: Count[3_650],
                        safety_factor: Decimal | int | str = 1) -> Money:
     """Reserve covering the chargebacks still to come on the last ``window_days`` of sales:
     daily sales × window × chargeback rate × safety factor, rounded **up** to the minor unit."""
@@ -125,7 +126,7 @@ def chargeback_reserve(daily_sales: Money, chargeback_rate: float, window_days: 
     return Money.of(need, daily_sales.currency, rounding=ROUND_CEILING)
 
 
-def rolling_reserve(sales: Sequence[Money], reserve_rate: Decimal | str, hold_days: int) -> pd.DataFrame:
+def rolling_reserve(sales: Sequence[Money], reserve_rate: Decimal | str, hold_days: Count[3_650]) -> pd.DataFrame:
     """Day by day: the part of each day's sales held back and the balance held.
 
     Each day ``reserve_rate`` of that day's sales is held and released
@@ -148,8 +149,8 @@ def rolling_reserve(sales: Sequence[Money], reserve_rate: Decimal | str, hold_da
     return pd.DataFrame(rows)
 
 
-def simulate_chargebacks(params: DisputeParams, orders_per_day: int, days: int, *,
-                         lag_days: float = 45.0, seed: int = 0) -> pd.DataFrame:
+def simulate_chargebacks(params: DisputeParams, orders_per_day: Count[1_000_000], days: Count[1, 3_650], *,
+                         lag_days: float = 45.0, seed: Seed = 0) -> pd.DataFrame:
     """Seeded simulation: chargebacks per day on daily orders, each arriving after an
     exponential lag (mean ``lag_days``). Columns: ``day``, ``chargebacks``,
     ``amount_minor`` (order value of the chargebacks arriving that day)."""

@@ -29,6 +29,7 @@ from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money
 from paylab.parameters import param
+from paylab.validation import Count, Seed
 
 __all__ = [
     "POLICIES",
@@ -43,6 +44,9 @@ __all__ = [
     "auto_confirm_tradeoff",
     "fraud_sweep",
 ]
+
+#: the most market rounds one call simulates (each round is one month of trades)
+MAX_ROUNDS = 1_000
 
 POLICIES = ("none", "escrow", "escrow_dispute")
 
@@ -158,7 +162,8 @@ def seller_days_to_cash(params: EscrowParams, policy: str) -> float:
             + (1 - params.confirm_rate) * params.auto_confirm_days)
 
 
-def simulate_market(params: EscrowParams, policy: str, *, rounds: int = 12, seed: int = 0) -> MarketOutcome:
+def simulate_market(params: EscrowParams, policy: str, *, rounds: Count[1, MAX_ROUNDS] = 12,
+                    seed: Seed = 0) -> MarketOutcome:
     """Run ``rounds`` rounds of the market under ``policy`` (seeded).
 
     Each round every buyer draws a valuation and buys if value ≥ price × (1 +
@@ -203,7 +208,8 @@ def simulate_market(params: EscrowParams, policy: str, *, rounds: int = 12, seed
                          trades_per_round=tuple(per_round))
 
 
-def compare_policies(params: EscrowParams = EscrowParams(), *, rounds: int = 12, seed: int = 0) -> pd.DataFrame:
+def compare_policies(params: EscrowParams = EscrowParams(), *, rounds: Count[1, MAX_ROUNDS] = 12,
+                     seed: Seed = 0) -> pd.DataFrame:
     """One row per policy: trades, volume, buyer losses, loss rate, fraud rate, seller days to cash."""
     rows = []
     for pol in POLICIES:
@@ -231,7 +237,7 @@ def auto_confirm_tradeoff(params: EscrowParams = EscrowParams(), days: range | l
 
 
 def fraud_sweep(params: EscrowParams = EscrowParams(), fraud_rates: list[float] | None = None, *,
-                rounds: int = 12, seed: int = 0) -> pd.DataFrame:
+                rounds: Count[1, MAX_ROUNDS] = 12, seed: Seed = 0) -> pd.DataFrame:
     """Trades over all rounds for each policy as the base fraud rate rises (index: fraud rate).
 
     Shows when a market of strangers without protection shrinks while escrow keeps it open."""

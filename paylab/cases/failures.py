@@ -31,6 +31,7 @@ from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money
 from paylab.parameters import param
+from paylab.validation import Seed
 
 __all__ = ["BreachParams", "breach_replay", "compare_breach_defences", "GrowthParams",
            "growth_without_risk_control", "ExperienceParams", "experience_loss", "experience_sweep",
@@ -78,7 +79,7 @@ class BreachParams:
 
 
 def breach_replay(params: BreachParams = BreachParams(), *, tokenization: bool = False,
-                  step_up: bool = False, seed: int = 0) -> pd.DataFrame:
+                  step_up: bool = False, seed: Seed = 0) -> pd.DataFrame:
     """Day by day after the leak: fraud attempts, successful frauds, loss (minor units) and cumulative loss.
 
     Attempts follow a bell-shaped wave (peak ``peak_day``, width ``spread_days``)
@@ -109,7 +110,7 @@ def breach_replay(params: BreachParams = BreachParams(), *, tokenization: bool =
     return frame
 
 
-def compare_breach_defences(params: BreachParams = BreachParams(), *, seed: int = 0) -> pd.DataFrame:
+def compare_breach_defences(params: BreachParams = BreachParams(), *, seed: Seed = 0) -> pd.DataFrame:
     """Total fraud loss (Money) for the four combinations of tokenization and step-up."""
     rows = []
     for tok in (False, True):

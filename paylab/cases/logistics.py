@@ -25,6 +25,7 @@ import pandas as pd
 from paylab.cases import _validate as v
 from paylab.money import Money
 from paylab.parameters import param
+from paylab.validation import Count
 
 __all__ = ["METHODS", "MethodTerms", "LogisticsParams", "DEFAULT_TERMS", "fulfilment_outcome",
            "compare_fulfilment", "cash_curve", "terms_frame"]
@@ -118,7 +119,7 @@ def compare_fulfilment(params: LogisticsParams = LogisticsParams(),
     return pd.DataFrame([fulfilment_outcome(params, m, terms) for m in METHODS]).set_index("method")
 
 
-def cash_curve(params: LogisticsParams = LogisticsParams(), days: int = 30,
+def cash_curve(params: LogisticsParams = LogisticsParams(), days: Count[1, 36_500] = 30,
                terms: dict[str, MethodTerms] | None = None) -> pd.DataFrame:
     """Cumulative cash received (minor units) per day when orders are spread evenly over
     ``days`` and each method pays ``days_to_cash`` after dispatch. One column per method."""

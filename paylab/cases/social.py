@@ -23,6 +23,7 @@ from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money
 from paylab.parameters import param
+from paylab.validation import Count, Seed
 
 __all__ = ["GroupParams", "group_success_probability", "simulate_groups", "RiskRule", "RULES", "rules_frame",
            "rule_pass_rates", "CampaignParams", "simulate_campaign", "compare_rule_sets",
@@ -55,7 +56,7 @@ def group_success_probability(params: GroupParams) -> float:
     return float(sum(math.comb(n, k) * q ** k * (1 - q) ** (n - k) for k in range(need, n + 1)))
 
 
-def simulate_groups(params: GroupParams, groups: int = 10_000, *, seed: int = 0) -> dict[str, float]:
+def simulate_groups(params: GroupParams, groups: Count[1, 1_000_000] = 10_000, *, seed: Seed = 0) -> dict[str, float]:
     """Seeded Monte Carlo of ``groups`` group buys: share formed and mean joiners per group."""
     params.validate()
     v.count(groups, "groups", 1)
@@ -140,7 +141,7 @@ class CampaignParams:
 
 
 def simulate_campaign(params: CampaignParams = CampaignParams(), rules: Sequence[RiskRule | str] = (),
-                      *, seed: int = 0) -> pd.DataFrame:
+                      *, seed: Seed = 0) -> pd.DataFrame:
     """Day by day: sign-ups, coupons paid to real and to fake accounts, budget left (minor units).
 
     Sign-ups are Poisson around the daily means; each passes the rules with the
@@ -176,7 +177,7 @@ def simulate_campaign(params: CampaignParams = CampaignParams(), rules: Sequence
 
 
 def compare_rule_sets(params: CampaignParams = CampaignParams(),
-                      rule_sets: dict[str, Sequence[RiskRule | str]] | None = None, *, seed: int = 0) -> pd.DataFrame:
+                      rule_sets: dict[str, Sequence[RiskRule | str]] | None = None, *, seed: Seed = 0) -> pd.DataFrame:
     """Per rule set: real users acquired, real users wrongly blocked, coupons lost to fakes (Money),
     cost per real user acquired (Money) and the day the budget ran out (None if it lasted)."""
     if rule_sets is None:
@@ -201,7 +202,7 @@ def compare_rule_sets(params: CampaignParams = CampaignParams(),
     return frame
 
 
-def split_red_packet(total: Money, n: int, *, seed: int = 0) -> list[Money]:
+def split_red_packet(total: Money, n: Count[1, 100_000], *, seed: Seed = 0) -> list[Money]:
     """Split a red packet (红包) of ``total`` into ``n`` random parts that add up exactly.
 
     The "twice the mean" rule: each draw is uniform between one minor unit and

@@ -24,6 +24,7 @@ from paylab.cases import _validate as v
 from paylab.errors import InvalidInput
 from paylab.money import Money, _to_decimal
 from paylab.parameters import param
+from paylab.validation import Count, Seed
 
 __all__ = [
     "WalletParams",
@@ -136,9 +137,9 @@ def accrue(balance: Money, income_series: Sequence[Decimal | int | str],
     return pd.DataFrame(rows)
 
 
-def synthetic_income_series(days: int, *, start_yield: float = 0.025, end_yield: float = 0.018,
+def synthetic_income_series(days: Count[1, 36_500], *, start_yield: float = 0.025, end_yield: float = 0.018,
                             noise: float = 0.03, weekend_effect: bool = True,
-                            seed: int = 0) -> list[Decimal]:
+                            seed: Seed = 0) -> list[Decimal]:
     """An **illustrative** 万份收益 series drifting from ``start_yield`` to ``end_yield`` a year.
 
     Multiplicative noise of relative size ``noise``; with ``weekend_effect`` the
