@@ -110,6 +110,18 @@ def release(sources: Iterable[str | Path], out: str | Path) -> list[Path]:
 HIDE_TAG = "hide-input"
 
 
+def _read_lab(path: str | Path, field: str = "paths") -> nbformat.NotebookNode:
+    if not isinstance(path, str | Path):
+        raise InvalidInput(field, "paths of .ipynb files", f"{path!r} is not a path")
+    p = Path(path)
+    if p.suffix != ".ipynb" or not p.is_file():
+        raise InvalidInput(field, "existing .ipynb files", f"{str(path)!r} is not an existing .ipynb file")
+    try:
+        return nbformat.read(p, as_version=4)
+    except Exception as exc:  # not JSON, not a notebook: say which file
+        raise InvalidInput(field, "valid notebooks", f"{p} is not a readable notebook: {exc}") from None
+
+
 def needs_toggle(cell: nbformat.NotebookNode) -> bool:
     """True for a code cell holding a solution or hidden tests (the site must hide it)."""
     return cell.cell_type == "code" and any(
@@ -120,7 +132,7 @@ def tag_solutions(paths: Iterable[str | Path]) -> int:
     """Add the ``hide-input`` tag to every solution/hidden-test cell; returns cells tagged."""
     count = 0
     for p in paths:
-        nb = nbformat.read(p, as_version=4)
+        nb = _read_lab(p)
         changed = False
         for cell in nb.cells:
             tags = cell.metadata.setdefault("tags", [])
@@ -224,7 +236,7 @@ def tag_nbgrader(paths: Iterable[str | Path]) -> int:
     """Write nbgrader's cell metadata into every lab (idempotent); returns the cells changed."""
     count = 0
     for p in paths:
-        nb = nbformat.read(p, as_version=4)
+        nb = _read_lab(p)
         changed = False
         for cell, meta in zip(nb.cells, nbgrader_metadata(nb, Path(p).name), strict=True):
             if meta is None:
@@ -310,7 +322,13 @@ def student_config(config_text: str) -> str:
     """The student edition's Jupyter Book config: the instructor one plus this module as an extension."""
     import yaml
 
-    config = yaml.safe_load(config_text) or {}
+    try:
+        config = yaml.safe_load(config_text) or {}
+    except yaml.YAMLError as exc:
+        raise InvalidInput("config_text", "YAML", f"the Jupyter Book config is not valid YAML: {exc}") from None
+    if not isinstance(config, dict) or not isinstance(config.get("sphinx", {}), dict):
+        raise InvalidInput("config_text", "a mapping", "the Jupyter Book config must be a mapping with a "
+                           "'sphinx' mapping")
     sphinx = config.setdefault("sphinx", {})
     extensions = sphinx.setdefault("extra_extensions", [])
     if "paylab.release" not in extensions:
