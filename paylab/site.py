@@ -21,6 +21,8 @@ from typing import Any
 from docutils import nodes
 from myst_nb.core.render import MimeData, NbElementRenderer
 
+from paylab.errors import InvalidInput
+
 __all__ = ["MATHJAX_PARTS", "mathjax_source", "copy_mathjax", "fix_empty_headers", "SiteRenderer", "setup"]
 
 #: The parts of MathJax's ``es5`` folder the site serves: the TeX-to-HTML bundle, the TeX
@@ -51,8 +53,16 @@ def mathjax_source() -> Path:
 
 
 def copy_mathjax(static_dir: Path, source: Path | None = None) -> Path:
-    """Copy :data:`MATHJAX_PARTS` into ``static_dir/mathjax``; unchanged files are not rewritten."""
-    src = source or mathjax_source()
+    """Copy :data:`MATHJAX_PARTS` into ``static_dir/mathjax``; unchanged files are not rewritten.
+
+    ``static_dir`` is a site's ``_static`` folder (so no other folder gets 8 MB of MathJax);
+    ``source`` an ``es5`` folder holding ``tex-chtml.js`` (default: the installed package)."""
+    if not isinstance(static_dir, str | Path) or Path(static_dir).name != "_static":
+        raise InvalidInput("static_dir", "a folder named _static", f"static_dir must be a site's _static folder, "
+                           f"not {static_dir!r:.80}")
+    if source is not None and (not isinstance(source, str | Path) or not (Path(source) / "tex-chtml.js").is_file()):
+        raise InvalidInput("source", "a MathJax es5 folder", f"source must hold tex-chtml.js, not {source!r:.80}")
+    src = Path(source) if source is not None else mathjax_source()
     dst = Path(static_dir) / MATHJAX_DIR
     for part in MATHJAX_PARTS:
         s, d = src / part, dst / part
@@ -74,6 +84,8 @@ def _copy_if_changed(src: str, dst: str) -> str:
 def fix_empty_headers(html_text: str) -> str:
     """Empty ``<th>`` cells (pandas' corner and index-name cells) become ``<td>``: a header cell
     with no text names nothing for a screen reader."""
+    if not isinstance(html_text, str):
+        raise InvalidInput("html_text", "a string", f"html_text must be a string, not {type(html_text).__name__}")
     return _EMPTY_TH.sub(lambda m: f"<td{m.group(1) or ''}></td>", html_text)
 
 
@@ -154,6 +166,8 @@ def _fix_page_headers(app: Any, pagename: str, templatename: str, context: dict,
 
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx extension: serve MathJax from the site's own ``_static``; no console errors from the theme."""
+    if not callable(getattr(app, "connect", None)):
+        raise InvalidInput("app", "a Sphinx application", f"app must be a Sphinx application, not {type(app).__name__}")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _dedupe_scripts, priority=900)

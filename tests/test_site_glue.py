@@ -78,6 +78,10 @@ def test_empty_header_cells_become_data_cells():
 
 def test_mathjax_is_installed_and_copied(tmp_path):
     src = site.mathjax_source()
-    dst = site.copy_mathjax(tmp_path)
+    dst = site.copy_mathjax(tmp_path / "_static")
     assert (dst / "tex-chtml.js").read_bytes() == (src / "tex-chtml.js").read_bytes()
     assert any((dst / "output/chtml/fonts/woff-v2").glob("MathJax_Main-Regular.woff"))
+    with pytest.raises(InvalidInput):
+        site.copy_mathjax(tmp_path)  # not a _static folder
+    with pytest.raises(InvalidInput):
+        site.fix_empty_headers(None)

@@ -70,12 +70,16 @@ MAX_ALT = 600
 _ALT_ATTR = "_paylab_alt"
 
 
-def describe(fig: Figure, text: str) -> Figure:
-    """Give ``fig`` an explicit description for screen readers (its alt text on the site)."""
+def _check_figure(fig: object) -> None:
     if not isinstance(fig, Figure):
         from paylab.errors import InvalidInput
 
-        raise InvalidInput("fig", "a matplotlib Figure", f"got {type(fig).__name__}")
+        raise InvalidInput("fig", "a matplotlib Figure", f"fig must be a matplotlib Figure, not {type(fig).__name__}")
+
+
+def describe(fig: Figure, text: str) -> Figure:
+    """Give ``fig`` an explicit description for screen readers (its alt text on the site)."""
+    _check_figure(fig)
     if not isinstance(text, str) or not text.strip():
         from paylab.errors import InvalidInput
 
@@ -119,6 +123,7 @@ def _axes_text(ax, n: int, many: bool) -> str:
 def alt_text(fig: Figure) -> str:
     """What ``fig`` shows, for a screen reader: the text given to :func:`describe`, or one built
     from the figure's title, each panel's kind, title, axis labels and legend."""
+    _check_figure(fig)
     explicit = getattr(fig, _ALT_ATTR, None)
     if explicit:
         return explicit
@@ -153,6 +158,7 @@ def _small_png(data: bytes) -> bytes:
 
 def png_with_alt(fig: Figure):
     """IPython's PNG for ``fig`` with ``{"alt": ...}`` metadata: (base64 PNG, metadata), or None if empty."""
+    _check_figure(fig)
     if not fig.axes and not fig.lines:
         return None
     buf = io.BytesIO()
@@ -173,6 +179,11 @@ def register_alt_formatter(shell=None) -> bool:
         shell = get_ipython()
     if shell is None:
         return False
+    if not hasattr(shell, "display_formatter") or not hasattr(shell, "events"):
+        from paylab.errors import InvalidInput
+
+        raise InvalidInput("shell", "an IPython shell or None",
+                           f"shell must be an IPython shell, not {type(shell).__name__}")
 
     getattr(plt, "_get_backend_mod", lambda: None)()  # load the inline backend now, so it registers first
 

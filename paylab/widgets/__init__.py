@@ -120,6 +120,10 @@ def _render(w: Any, depth: int = 0) -> str:
 def snapshot_html(widget: widgets.Widget) -> str:
     """A static HTML view of ``widget``'s current state: each control's label and value, the
     output areas' tables and figures, and the note that the control responds in JupyterLab."""
+    if not isinstance(widget, widgets.Widget):
+        from paylab.errors import InvalidInput
+
+        raise InvalidInput("widget", "an ipywidgets Widget", f"widget must be a Widget, not {type(widget).__name__}")
     return (f'{_CSS}<div class="paylab-widget-snapshot" role="group" aria-label="interactive control, default state">'
             f"{_render(widget)}"
             f'<p class="paylab-widget-note"><i>{html.escape(NOTE)}</i></p></div>')
