@@ -490,7 +490,10 @@ def guard(namespace: dict[str, Any]) -> None:
     module = namespace.get("__name__")
     for name in namespace.get("__all__", ()):
         obj = namespace.get(name)
-        if getattr(obj, "__module__", None) != module:
+        home = getattr(obj, "__module__", None) or ""
+        if home.split(".")[0] != module.split(".")[0]:
+            continue  # a library's name re-exported: not ours to wrap
+        if home != module and name in getattr(sys.modules.get(home), "__all__", ()):
             continue  # a re-export: its home module guards it
         if inspect.isclass(obj):
             if hasattr(obj, "_fields") and issubclass(obj, tuple):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from paylab.errors import InvalidInput
+from paylab.validation import Seed
 
 __all__ = ["Faults"]
 
@@ -32,7 +33,7 @@ class Faults:
     bank_timeout: float = 0.0
     crash_after_step: int | None = None
     crash_times: int = 1
-    seed: int = 0
+    seed: Seed = 0
     rng: np.random.Generator = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

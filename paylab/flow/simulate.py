@@ -13,8 +13,21 @@ from paylab.flow.intents import PROCESSING, SUCCEEDED
 from paylab.flow.webhooks import MerchantInbox
 from paylab.ledger import Ledger
 from paylab.money import Money
+from paylab.validation import Count, Seed
 
 __all__ = ["retry_experiment", "retry_curve", "notification_experiment", "timeout_day", "demo_checkout"]
+
+
+#: the most simulated payment attempts one call makes (n × (max_retries + 1), over every curve point):
+#: about five seconds through the gateway
+MAX_ATTEMPTS = 20_000
+
+
+def _work(n: int, per_payment: int) -> None:
+    if n * per_payment > MAX_ATTEMPTS:
+        raise InvalidInput("n", f"n × attempts per payment <= {MAX_ATTEMPTS:,}",
+                           f"{n:,} payments × {per_payment:,} attempts is more than the maximum, {MAX_ATTEMPTS:,} "
+                           "simulated attempts (about five seconds): use fewer payments or retries")
 
 
 def _count(name: str, value: object, low: int = 0) -> int:
@@ -37,14 +50,15 @@ def _world(n: int, faults: Faults, seed: int) -> tuple[Gateway, list[str], list[
     return gw, cards, amounts
 
 
-def retry_experiment(n: int = 300, *, timeout_rate: float = 0.2, max_retries: int = 3,
-                     use_keys: bool = True, seed: int = 0) -> dict[str, float]:
+def retry_experiment(n: Count[1, MAX_ATTEMPTS] = 300, *, timeout_rate: float = 0.2, max_retries: Count[100] = 3,
+                     use_keys: bool = True, seed: Seed = 0) -> dict[str, float]:
     """``n`` checkouts against a bank that times out with probability ``timeout_rate``; the
     client retries up to ``max_retries`` times, with or without an idempotency key. At the
     end of the day the gateway queries the bank about payments left ``processing``.
     Returns the success rates and how many orders were charged more than once."""
     _count("n", n, 1)
     _count("max_retries", max_retries)
+    _work(n, max_retries + 1)
     gw, cards, amounts = _world(n, Faults(bank_timeout=timeout_rate, seed=seed), seed)
     tries = 0
     ok_now = 0
@@ -77,10 +91,11 @@ def retry_experiment(n: int = 300, *, timeout_rate: float = 0.2, max_retries: in
             "overcharged_minor": over}
 
 
-def retry_curve(timeout_rates: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3), max_retries: int = 4,
-                n: int = 200, seed: int = 0) -> pd.DataFrame:
+def retry_curve(timeout_rates: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3), max_retries: Count[100] = 4,
+                n: Count[1, MAX_ATTEMPTS] = 200, seed: Seed = 0) -> pd.DataFrame:
     """Success at checkout by number of retries allowed (rows) and bank time-out rate (columns)."""
     _count("max_retries", max_retries)
+    _work(n, len(timeout_rates) * (max_retries + 1) * (max_retries + 2) // 2)
     data = {}
     for p in timeout_rates:
         data[f"timeout {p:.0%}"] = [retry_experiment(n, timeout_rate=p, max_retries=r, seed=seed)
@@ -89,9 +104,9 @@ def retry_curve(timeout_rates: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3), max_re
     return frame
 
 
-def notification_experiment(n: int = 200, *, drop: float = 0.1, duplicate: float = 0.1,
-                            idempotent: bool = True, redeliver_rounds: int = 3,
-                            seed: int = 0) -> dict[str, int]:
+def notification_experiment(n: Count[1, MAX_ATTEMPTS] = 200, *, drop: float = 0.1, duplicate: float = 0.1,
+                            idempotent: bool = True, redeliver_rounds: Count[100] = 3,
+                            seed: Seed = 0) -> dict[str, int]:
     """``n`` payments whose notices are dropped or duplicated at the given rates; the gateway
     retries undelivered notices ``redeliver_rounds`` times. Counts what the merchant saw."""
     _count("n", n, 1)
@@ -115,7 +130,7 @@ def notification_experiment(n: int = 200, *, drop: float = 0.1, duplicate: float
             "shipped_twice": len(inbox.shipped_twice())}
 
 
-def timeout_day(n: int = 200, *, timeout_rate: float = 0.05, seed: int = 0) -> Gateway:
+def timeout_day(n: Count[1, MAX_ATTEMPTS] = 200, *, timeout_rate: float = 0.05, seed: Seed = 0) -> Gateway:
     """A day of ``n`` payments (no client retries) against a bank that sometimes times out;
     the returned gateway still has the unknowns ``processing`` — reconcile it against the
     bank statement to find them, then ``sync`` them."""
