@@ -5,7 +5,8 @@ Chromium is found the tests skip with a one-line notice (tests/conftest.py); und
 a missing browser is an error. ``PAYLAB_SITE=<dir>`` checks another built site (e.g. the
 Chinese edition).
 
-* every chapter and lab page: no request leaves the local server, math is typeset by the
+* every chapter and lab page (of the English site and of the Chinese one in ``zh/``, once
+  built): no request leaves the local server, math is typeset by the
   site's own MathJax, each widget shows its saved default state, no console error;
 * the front page and every chapter and lab page: axe-core (axe-playwright-python) finds no
   critical or serious violation inside the book's content; violations in the theme's own
@@ -66,8 +67,11 @@ def _toc_pages() -> list[str]:
     return [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
 
 
-CONTENT_PAGES = [p for p in _toc_pages() if p.startswith(("chapters/", "labs/"))]
-AXE_PAGES = ["intro", *CONTENT_PAGES]
+#: The English site and, once `make book` builds it, the Chinese edition in zh/.
+EDITIONS = [""] + (["zh/"] if (SITE / "zh" / "index.html").exists() else [])
+_BOOK = [p for p in _toc_pages() if p.startswith(("chapters/", "labs/"))]
+CONTENT_PAGES = [e + p for e in EDITIONS for p in _BOOK]
+AXE_PAGES = [e + p for e in EDITIONS for p in ["intro", *_BOOK]]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
