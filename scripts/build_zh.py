@@ -17,6 +17,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
+#: The table of contents' part captions in the Chinese edition.
+CAPTIONS = {"Chapters": "章节", "Labs": "实验", "Appendix": "附录"}
 
 
 def main(argv: list[str]) -> int:
@@ -27,9 +29,14 @@ def main(argv: list[str]) -> int:
     BUILD.mkdir(exist_ok=True)
     config = BUILD / "zh_config.yml"
     config.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    for part in toc.get("parts", []):  # the sidebar's part captions, in Chinese
+        part["caption"] = CAPTIONS.get(part.get("caption"), part.get("caption"))
+    toc_file = BUILD / "zh_toc.yml"
+    toc_file.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = BUILD / "zh"
     result = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT),
-                             "--config", str(config), "--path-output", str(out), *argv])
+                             "--config", str(config), "--toc", str(toc_file), "--path-output", str(out), *argv])
     if result.returncode:
         return result.returncode
     target = BUILD / "html" / "zh"
