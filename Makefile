@@ -40,7 +40,8 @@ ifeq ($(EDITION),student)
 	@echo "site (student edition): $(CURDIR)/_build/student/_build/html/index.html"
 else
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
-	@echo "site: $(CURDIR)/_build/html/index.html"
+	$(PY) scripts/build_zh.py $(JB_FLAGS)
+	@echo "site: $(CURDIR)/_build/html/index.html (中文版: $(CURDIR)/_build/html/zh/index.html)"
 endif
 
 lint: install
@@ -50,7 +51,8 @@ unit: install
 	$(PY) -m pytest tests -m "not browser" -n 2
 
 notebooks: install
-	$(PY) -m pytest $(NBVAL) chapters labs -n 2 --dist loadfile
+	rm -rf _build/zh_notebooks && $(PY) -m paylab translate --lang zh_CN --out _build/zh_notebooks >/dev/null
+	$(PY) -m pytest $(NBVAL) chapters labs _build/zh_notebooks -n 2 --dist loadfile
 
 browser: install
 	$(PY) -m pytest tests -m browser
