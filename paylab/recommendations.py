@@ -17,6 +17,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from paylab.errors import InvalidInput
+from paylab.validation import NonEmpty
 
 __all__ = ["Item", "ITEMS", "Scorecard", "checklist", "score", "breakdown", "FICTIONAL_COMPANIES",
            "compare_companies"]
@@ -156,7 +157,7 @@ FICTIONAL_COMPANIES: Mapping[str, Mapping[str, bool | float]] = MappingProxyType
 })
 
 
-def compare_companies(companies: Mapping[str, Mapping[str, bool | float]] | None = None) -> pd.DataFrame:
+def compare_companies(companies: NonEmpty[Mapping[str, Mapping[str, bool | float]]] | None = None) -> pd.DataFrame:
     """Score, points and the biggest gap of each company (the fictional pair by default)."""
     companies = FICTIONAL_COMPANIES if companies is None else companies
     rows = []

@@ -79,6 +79,8 @@ class Between(Rule):
         return f"{kind}, finite"
 
     def check(self, value: Any, field: str) -> None:
+        if not isinstance(value, numbers.Real | Decimal):
+            return  # another member of a Union (``Iterable[str] | Count[…]``) took the value
         try:
             ok = not (isinstance(value, float | Decimal) and (value != value or abs(value) == math.inf))
             ok = ok and (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
@@ -324,7 +326,7 @@ def _compile_generic(hint: Any, origin: Any) -> Any:
                     where = f"[{i}]"
                     check(item)
                 return value
-            if isinstance(value, list | tuple | set | frozenset | cabc.KeysView | cabc.ValuesView):
+            if isinstance(value, list | tuple | set | frozenset | dict | cabc.KeysView | cabc.ValuesView):
                 check = inner[0]
                 if check is not _accept:
                     for i, item in enumerate(value):
@@ -375,20 +377,55 @@ def _resolve(fn: Any, owner: type | None) -> dict[str, Any]:
     return out
 
 
-def _checker(fn: Any, owner: type | None) -> tuple[list[str], dict[str, tuple[Any, list[Rule]]]]:
+def _fast(hint: Any) -> frozenset:
+    """Exact types that pass ``hint`` unchanged and unchecked (so a call with them skips the checker)."""
+    if typing.get_origin(hint) is Annotated:
+        return frozenset() if _rules(hint) else _fast(typing.get_args(hint)[0])
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        out: frozenset = frozenset()
+        for arg in typing.get_args(hint):
+            out |= _fast(arg)
+        return out
+    if hint is None or hint is type(None):
+        return frozenset({type(None)})
+    if hint in (int, bool, str, bytes):
+        return frozenset({hint})
+    origin = typing.get_origin(hint)
+    if origin in (list, dict, tuple, set, frozenset) and all(
+            _compile(a) is _accept for a in typing.get_args(hint) if a is not Ellipsis):
+        return frozenset({origin})
+    if isinstance(hint, type) and origin is None and hint not in (float, Decimal) \
+            and not getattr(hint, "_is_protocol", False):
+        return frozenset({hint})
+    return frozenset()
+
+
+def _checker(fn: Any, owner: type | None) -> tuple[list, dict]:
+    """(positional checks as (index, name, fast types, spec), keyword checks name -> (fast types, spec))."""
     sig = inspect.signature(fn)
     hints = _resolve(fn, owner)
-    names, checks = [], {}
+    positional, keyword = [], {}
+    index = 0
     for name, p in sig.parameters.items():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue
-        if p.kind != p.KEYWORD_ONLY:
-            names.append(name)
+        at = index if p.kind != p.KEYWORD_ONLY else None
+        if at is not None:
+            index += 1
         hint = hints.get(name)
         if hint is None or name in ("self", "cls"):
             continue
-        checks[name] = (_compile(hint), _rules(hint), p.default, _name(hint))
-    return names, checks
+        spec = (_compile(hint), _rules(hint), p.default, _name(hint))
+        if spec[0] is _accept and not spec[1]:
+            continue  # Any, object, a TypeVar: nothing to check
+        fast = _fast(hint)
+        if at is not None and p.kind != p.POSITIONAL_ONLY:
+            positional.append((at, name, fast, spec))
+        elif at is not None:
+            positional.append((at, name, fast, spec))
+        if p.kind != p.POSITIONAL_ONLY:
+            keyword[name] = (fast, spec)
+    return positional, keyword
 
 
 def _refusal(field: str, value: Any, m: _Mismatch) -> InvalidInput:
@@ -435,29 +472,43 @@ def validated(fn: Any = None, *, owner: type | None = None) -> Any:
     if getattr(fn, "__paylab_validated__", False):
         return fn
     state: dict[str, Any] = {}
+    home = (owner.__module__ if owner is not None else getattr(fn, "__module__", None)) or ""
+    area = ".".join(home.split(".")[:2])  # paylab.flow, paylab.money …: calls from inside it are trusted
+    frame = sys._getframe
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        caller = frame(1).f_globals.get("__name__", "")
+        if caller.startswith(area) and (len(caller) == len(area) or caller[len(area)] == "."):
+            return fn(*args, **kwargs)  # a call inside one module or package: its own boundary was checked
         if not state:  # resolve lazily: forward references exist by the first call
-            state["names"], state["checks"] = _checker(fn, owner)
-        names, checks = state["names"], state["checks"]
+            state["pos"], state["kw"] = _checker(fn, owner)
         soft = None
-        if checks:
-            args = list(args)
-            for i, value in enumerate(args[: len(names)]):
-                spec = checks.get(names[i])
-                if spec is not None and value is not spec[2]:
-                    try:
-                        args[i] = _check(names[i], value, spec)
-                    except _Mismatch as m:
-                        soft = soft or (names[i], value, m)
+        checked = None
+        for i, name, fast, spec in state["pos"]:
+            if i >= len(args):
+                break
+            value = args[i]
+            if type(value) in fast or value is spec[2]:
+                continue
+            if checked is None:
+                checked = list(args)
+            try:
+                checked[i] = _check(name, value, spec)
+            except _Mismatch as m:
+                soft = soft or (name, value, m)
+        if checked is not None:
+            args = tuple(checked)
+        if kwargs:
+            kw = state["kw"]
             for key, value in kwargs.items():
-                spec = checks.get(key)
-                if spec is not None and value is not spec[2]:
-                    try:
-                        kwargs[key] = _check(key, value, spec)
-                    except _Mismatch as m:
-                        soft = soft or (key, value, m)
+                entry = kw.get(key)
+                if entry is None or type(value) in entry[0] or value is entry[1][2]:
+                    continue
+                try:
+                    kwargs[key] = _check(key, value, entry[1])
+                except _Mismatch as m:
+                    soft = soft or (key, value, m)
         if soft is not None:
             return _call_anyway(fn, args, kwargs, *soft)
         return fn(*args, **kwargs)
@@ -472,7 +523,7 @@ def _guard_class(cls: type) -> None:
     if getattr(cls, "__paylab_guarded__", None) is cls:
         return
     for name, member in list(vars(cls).items()):
-        if name.startswith("_") and name not in ("__init__", "__call__"):
+        if name.startswith("_") and name != "__init__":
             continue
         if isinstance(member, staticmethod):
             setattr(cls, name, staticmethod(validated(member.__func__, owner=cls)))

@@ -39,8 +39,9 @@ WALL_SECONDS = 30.0  # and this much wall-clock time (a call that waits on a loc
 CALL_MEMORY = 768 * 2**20  # and grows the address space by at most this
 EXAMPLES = int(os.environ.get("PAYLAB_WALK_EXAMPLES", "6"))
 
-# Modules outside the walk: the command line and the notebook-facing layers that only draw.
-SKIP_MODULES = {"paylab.__main__", "paylab.cli", "paylab.validation"}
+# Modules outside the walk: the command line, the mechanism itself, and the Sphinx extensions the
+# book build loads (Sphinx calls their hooks with its own application object, never a reader).
+SKIP_MODULES = {"paylab.__main__", "paylab.cli", "paylab.validation", "paylab.site", "paylab.translation"}
 # Names that act on the outside world by design (write files, serve) rather than compute.
 SKIP_NAMES = {
     "paylab.release.release",  # writes a student copy of a directory tree

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from paylab.errors import InvalidInput
+from paylab.flow.gateway import Gateway
 from paylab.flow.intents import PaymentIntent
 
 __all__ = ["AUTO_CONFIRM_DAYS", "TRADE_STATUSES", "trade_status", "escrow_timeline"]
@@ -44,7 +45,7 @@ def trade_status(intent: PaymentIntent) -> str:
     return intent.trade_status
 
 
-def escrow_timeline(gateway: Any, intent_id: str) -> list[dict[str, Any]]:
+def escrow_timeline(gateway: Gateway, intent_id: str) -> list[dict[str, Any]]:
     """The money's path through one escrow payment: day, event, Alipay status after it and
     where the money sits (buyer, escrow, merchant). For the chapter and the lab."""
     pi = gateway.retrieve(intent_id, record=False)

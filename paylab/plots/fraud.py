@@ -11,12 +11,14 @@ import numpy as np
 import pandas as pd
 
 from paylab.plots import PALETTE, new_axes, use_style
+from paylab.validation import NonEmpty
 
 __all__ = ["pr_roc_curves", "cost_vs_threshold", "importance_bar", "rule_report_bar", "reliability_plot",
            "cost_curves_compared"]
 
 
-def pr_roc_curves(scores, labels, title: str = "Fraud model on synthetic data", *,
+def pr_roc_curves(scores: NonEmpty[np.ndarray | pd.Series | list[float]],
+                  labels: NonEmpty[np.ndarray | pd.Series | list[int]], title: str = "Fraud model on synthetic data", *,
                   marks: dict[str, float] | None = None):
     """Precision–recall curve (left) and ROC curve (right) of one score, with optional threshold marks."""
     from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
