@@ -344,6 +344,61 @@ def test_huge_or_negative_int_is_refused_or_quick(label, target, kwargs):
     assert failure is None, f"{label} escaped: {failure}"
 
 
+def _issue_examples() -> list[tuple[str, object, str]]:
+    """The escapes issue 15 lists, each as (label, call, the parameter the error must name)."""
+    from paylab import batch, methods, risk, settlement
+    from paylab.auth import passwords
+    from paylab.cases import credit
+    from paylab.chain import doublespend
+    from paylab.crypto import attacks
+    from paylab.flow import simulate
+
+    return [
+        ("Money(10**30, 'JPY')", lambda: Money(10**30, "JPY"), "amount"),
+        ("scale(rounding='half_up')", lambda: Money("1", "CNY").scale("1.5", rounding="half_up"), "rounding"),
+        ("simulate_day(seed=-1)", lambda: settlement.simulate_day(-1), "seed"),
+        ("day_of(nan)", lambda: settlement.day_of(math.nan), "at"),
+        ("day_of(inf)", lambda: settlement.day_of(math.inf), "at"),
+        ("as_frame([])", lambda: methods.as_frame([]), "methods"),
+        ("risk_register(())", lambda: risk.risk_register(()), "risks"),
+        ("hash_password(p=1024)", lambda: passwords.hash_password("pw", p=1024), "p"),
+        ("batch.generate(2**63, 1)", lambda: batch.generate(2**63, 1), "n"),
+        ("instalment_apr(n=10**12)", lambda: credit.instalment_apr(Money("100", "CNY"), 10**12, "0.006"), "n"),
+        ("double_spend_probability(z=10**9)", lambda: doublespend.double_spend_probability(0.1, 10**9), "z"),
+        ("retry_curve(max_retries=10**9)", lambda: simulate.retry_curve(max_retries=10**9), "max_retries"),
+        ("padding_oracle_attack(100 kB)", lambda: attacks.padding_oracle_attack(
+            lambda iv, ct: True, bytes(16), bytes(100_000)), "ciphertext"),
+        ("simulate_day(n=10**9)", lambda: settlement.simulate_day(0, n=10**9), "n"),
+    ]
+
+
+@pytest.mark.parametrize(("label", "call", "field"), _issue_examples(), ids=[e[0] for e in _issue_examples()])
+def test_issue_examples_are_refused_naming_the_parameter(label, call, field):
+    with pytest.raises(PaylabError) as err:
+        with _bounded():
+            call()
+    assert err.value.field == field
+
+
+def test_numpy_scalars_are_accepted_where_numbers_are():
+    """A numpy int from a DataFrame works like an int (Wallet.transfer signs JSON of it)."""
+    from paylab.chain.blocks import Wallet
+    from paylab.settlement import day_of
+
+    alice, bob = Wallet("alice", seed=1), Wallet("bob", seed=2)
+    assert alice.transfer(bob, np.int64(500), np.int64(0)) == alice.transfer(bob, 500, 0)
+    assert day_of(np.float64(1767225600.0)) == day_of(1767225600.0)
+    assert Money(np.int64(7), "CNY") == Money(7, "CNY")
+
+
+def test_a_maximum_is_named_in_the_error():
+    from paylab import batch
+
+    with pytest.raises(PaylabError) as err:
+        batch.generate(batch.MAX_PAYMENTS + 1, 1)
+    assert "1,000,000" in str(err.value) and err.value.field == "n"
+
+
 def test_walk_covers_the_public_surface():
     """The walk sees every module's ``__all__``: hundreds of functions, classes and methods."""
     assert len(TARGETS) > 300 and len(METHODS) > 30
