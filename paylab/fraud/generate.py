@@ -14,6 +14,9 @@ file into the same schema as exact cents.
 
 from __future__ import annotations
 
+import io
+import os
+
 import numpy as np
 import pandas as pd
 
@@ -425,7 +428,7 @@ def _cents(text: pd.Series, column: str) -> np.ndarray:
     return np.where(neg, -value, value)
 
 
-def read_paysim(source) -> pd.DataFrame:
+def read_paysim(source: str | os.PathLike | io.IOBase | pd.DataFrame) -> pd.DataFrame:
     """Read a PaySim CSV (a path, a file object, or a DataFrame of strings) into this schema.
 
     PaySim prints money as decimals (``9839.64``); they are parsed as text into exact

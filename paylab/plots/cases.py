@@ -5,13 +5,15 @@ Every figure says in its title that the parameters are illustrative.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from paylab.cases import checkout, credit, disputes, escrow_trust, failures, logistics, social, wallet_yield
 from paylab.money import Money
 from paylab.plots import PALETTE, new_axes, use_style
-from paylab.validation import Seed
+from paylab.validation import NonEmpty, Seed
 
 __all__ = ["escrow_volume", "fraud_sweep_plot", "auto_confirm_plot", "apr_plot", "minimum_payment_plot", "yield_plot",
            "cash_curve_plot", "dispute_cost_plot", "funnel_plot", "friction_plot", "coupon_plot",
@@ -127,7 +129,8 @@ def cash_curve_plot(params: logistics.LogisticsParams | None = None, days: int =
     return fig
 
 
-def dispute_cost_plot(params: disputes.DisputeParams | None = None, win_rates=None):
+def dispute_cost_plot(params: disputes.DisputeParams | None = None,
+                      win_rates: NonEmpty[Sequence[float]] | None = None):
     """Merchant's dispute cost per order for each policy as the contest win rate changes."""
     params = params if params is not None else disputes.DisputeParams()
     from dataclasses import replace

@@ -20,7 +20,7 @@ from paylab.chain import (
 )
 from paylab.chain.clearing import Settlement
 from paylab.plots import PALETTE, new_axes, use_style
-from paylab.validation import Count, MaxLength
+from paylab.validation import Count, MaxLength, NonEmpty
 
 __all__ = ["plot_chain", "plot_merkle_proof", "plot_pow", "plot_double_spend", "plot_throughput",
            "plot_settlement"]
@@ -78,7 +78,7 @@ def plot_merkle_proof(tx_hashes: Sequence[bytes | str], index: int, *,
     return fig
 
 
-def plot_pow(rows: Sequence[dict], *, title: str = "Proof of work: expected vs measured attempts"):
+def plot_pow(rows: NonEmpty[Sequence[dict]], *, title: str = "Proof of work: expected vs measured attempts"):
     """Mean attempts per difficulty (log scale) against the expectation 2**d."""
     fig, ax = new_axes(title, "difficulty (leading zero bits)", "attempts (log scale)")
     d = [r["difficulty"] for r in rows]
