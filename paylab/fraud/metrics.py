@@ -24,7 +24,10 @@ RELIABILITY_EDGES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.6, 1.0)
 
 
 def _flags(flags: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
-    f = np.asarray(flags)
+    try:
+        f = np.asarray(flags)
+    except ValueError:  # ragged nested lists
+        raise InvalidInput("flags", "booleans", "flags must be one True/False (or 0/1) per row") from None
     if f.dtype != bool:
         if not np.isin(f, (0, 1)).all():
             raise InvalidInput("flags", "booleans", "flags must be True/False (or 0/1) per row")

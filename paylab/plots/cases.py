@@ -68,7 +68,7 @@ def auto_confirm_plot(params: escrow_trust.EscrowParams | None = None, days=rang
     return fig
 
 
-def apr_plot(principal: Money | None = None, n: int = 12, rates=None):
+def apr_plot(principal: Money | None = None, n: int = 12, rates: Sequence | None = None):
     """Quoted flat rate vs true APR (nominal and effective) for monthly fees on the original principal."""
     principal = principal if principal is not None else Money("1200", "CNY")
     from decimal import Decimal
