@@ -110,10 +110,9 @@ def translate_markdown(source: str, messages: dict[str, str]) -> tuple[str, list
                 untranslated.append(_message(content))
                 continue
             end, at = start + 1, lines[start].find(first)
-        if end - start <= 1 or "\n" not in content:
-            lines[start] = lines[start][:at] + text + lines[start][at + len(first):] if "\n" not in content \
-                else lines[start][:at] + text
-        else:
+        if "\n" not in content:  # one line (a heading, a list item, a table cell): replace in place
+            lines[start] = lines[start][:at] + text + lines[start][at + len(first):]
+        else:  # a paragraph over several lines becomes one line, behind the first line's prefix
             lines[start:end] = [lines[start][:at] + text]
     for k, line in enumerate(lines):  # a directive's title (an exercise's kind) is a message too
         head, sep, title = line.partition("} ")
