@@ -181,6 +181,20 @@ def write_lock(path):
         other.close()
 
 
+@contextmanager
+def write_lock_released_after(path, seconds):
+    """Another connection holding the write lock, released by a timer while the ledger backs off."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    timer = threading.Timer(seconds, lambda: other.execute("ROLLBACK"))
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.join()
+        other.close()
+
+
 def _books(path, **kw):
     led = Ledger(path, **kw)
     led.open_account("cash", "asset", "CNY")
@@ -223,15 +237,8 @@ def test_every_write_path_gives_ledger_error_after_bounded_retries(tmp_path):
 def test_a_lock_released_during_the_backoff_lets_the_write_through(tmp_path):
     path = str(tmp_path / "books.db")
     led = _books(path, busy_timeout=0.01, retries=8)
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
-    timer = threading.Timer(0.2, lambda: other.execute("ROLLBACK"))
-    timer.start()
-    try:
+    with write_lock_released_after(path, 0.2):
         assert led.post_lines([("cash", 3), ("sales", -3)]) == 1
-    finally:
-        timer.join()
-        other.close()
     assert led.balance("cash") == Money("0.03", "CNY")
     led.close()
 
@@ -348,16 +355,9 @@ def test_a_generator_of_entries_survives_a_retry(tmp_path):
     """A retried post_many gets the whole batch again, not an exhausted generator."""
     path = str(tmp_path / "books.db")
     led = _books(path, busy_timeout=0.01, retries=8)
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
-    timer = threading.Timer(0.2, lambda: other.execute("ROLLBACK"))
-    timer.start()
-    try:
-        cny = Money("1", "CNY")
+    cny = Money("1", "CNY")
+    with write_lock_released_after(path, 0.2):
         ids = led.post_many(JournalEntry((Posting("cash", cny), Posting("sales", -cny))) for _ in range(5))
-    finally:
-        timer.join()
-        other.close()
     assert len(ids) == 5 and led.entry_count() == 5
     led.close()
 
