@@ -13,13 +13,14 @@ VENV_MIN ?= .venv-min
 # import a book/site tool (Jupyter Book, JupyterLab, nbgrader, playwright) are left out by .ci/skip_missing.py
 MIN_TOOLS := pytest hypothesis pytest-xdist cryptography-vectors pyyaml nbclient ipykernel
 
-.PHONY: help install book test unit notebooks lint browser lab release clean test-min
+.PHONY: help install book test unit notebooks lint browser lab release clean test-min outputs
 
 help:
 	@echo "make book  - create .venv if missing, install, execute notebooks, build _build/html"
 	@echo "make book EDITION=student - the student edition (no solutions) in _build/student/_build/html"
 	@echo "make test  - lint, unit tests, nbval over chapters/ and labs/, book build, browser test"
 	@echo "make lab   - JupyterLab on this repository (same .venv)"
+	@echo "make outputs - re-execute the notebooks in place, saving each figure and table also in Chinese"
 	@echo "make release - student versions of the labs in dist/student/"
 	@echo "make test-min - unit tests in $(VENV_MIN) with the oldest supported versions (.ci/min-versions.txt)"
 	@echo "make clean - remove _build, dist and caches (keeps .venv)"
@@ -68,6 +69,12 @@ test-min: .ci/min-versions.txt pyproject.toml
 	$(VENV_MIN)/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (paylab, minimum versions)"
 	$(VENV_MIN)/bin/python -m pip list 2>/dev/null | grep -iE '^(cryptography|numpy|pandas|matplotlib|scikit-learn|scipy|tqdm) '
 	PYTHONPATH=.ci $(VENV_MIN)/bin/python -m pytest -p skip_missing tests -m "not browser" -n 2
+
+# the committed outputs, for both editions: each figure, table and feedback box is also drawn in Chinese
+# (PAYLAB_OUTPUT_LANGUAGES, see paylab/language.py); needs a CJK font (fonts-noto-cjk)
+outputs: install
+	@$(PY) -c "import sys; from paylab.plots import cjk_fonts; sys.exit(0 if cjk_fonts() else 'make outputs: no CJK font (apt install fonts-noto-cjk): the Chinese figures would show boxes')"
+	ls chapters/*.ipynb labs/*.ipynb | PAYLAB_OUTPUT_LANGUAGES=zh_CN xargs -P 2 -I{} $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --log-level WARN {}
 
 release: install
 	$(PY) -m paylab release labs --out dist/student

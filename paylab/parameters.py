@@ -40,12 +40,7 @@ def _value(record: Any, f: dataclasses.Field, value: Any) -> str:
     return readable(value)
 
 
-def parameter_table(record: Any, caption: str | None = None, *, lang: str = "en") -> Table:
-    """The parameters of ``record`` (a dataclass instance) as a table: name, symbol, meaning, unit, value, source."""
-    if not dataclasses.is_dataclass(record) or isinstance(record, type):
-        raise InvalidInput("record", "a dataclass instance", f"got {type(record).__name__}")
-    if lang not in ("en", "zh_CN"):
-        raise InvalidInput("lang", "one of 'en', 'zh_CN'", f"unknown language {lang!r}")
+def _rows(record: Any, lang: str) -> list[dict[str, str]]:
     rows = []
     for f in dataclasses.fields(record):
         if not f.metadata.get("meaning"):
@@ -61,8 +56,29 @@ def parameter_table(record: Any, caption: str | None = None, *, lang: str = "en"
                      "value": _value(record, f, getattr(record, f.name)),
                      "source": source.removeprefix("cite:") if source.startswith("cite:") else source})
     if lang == "zh_CN":
+        from paylab.language import translate
+
         names = {"parameter": "参数", "symbol": "符号", "meaning": "含义", "unit": "单位", "value": "取值",
                  "source": "来源"}
-        rows = [{names[k]: v for k, v in r.items()} for r in rows]
+        rows = [{names[k]: translate(v, lang) if k in ("unit", "value", "source") else v for k, v in r.items()}
+                for r in rows]
+    return rows
+
+
+def parameter_table(record: Any, caption: str | None = None, *, lang: str | None = None) -> Table:
+    """The parameters of ``record`` (a dataclass instance) as a table: name, symbol, meaning, unit, value, source.
+
+    ``lang`` fixes the language; by default the table reads in the kernel's language and carries its
+    Chinese version (the ``meaning_zh`` of each field) for the Chinese edition."""
+    from paylab.language import translate
+
+    if not dataclasses.is_dataclass(record) or isinstance(record, type):
+        raise InvalidInput("record", "a dataclass instance", f"got {type(record).__name__}")
+    if lang is not None and lang not in ("en", "zh_CN"):
+        raise InvalidInput("lang", "one of 'en', 'zh_CN'", f"unknown language {lang!r}")
     cap = caption or f"Parameters of {type(record).__name__} (values marked illustrative are not sourced)"
-    return table(pd.DataFrame(rows), cap)
+    if lang is not None:
+        return table(pd.DataFrame(_rows(record, lang)), translate(cap, lang) if lang != "en" else cap)
+    zh = table(pd.DataFrame(_rows(record, "zh_CN")), cap)
+    base = table(pd.DataFrame(_rows(record, "en")), cap)
+    return Table(base.frame, cap, versions={"zh_CN": zh})

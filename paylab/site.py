@@ -90,7 +90,35 @@ def fix_empty_headers(html_text: str) -> str:
 
 
 class SiteRenderer(NbElementRenderer):
-    """myst-nb's renderer with alt text from output metadata, real table headers, no dead widget state."""
+    """myst-nb's renderer with alt text from output metadata, real table headers, no dead widget state;
+    on a Chinese edition, outputs as :mod:`paylab.language` renders them in Chinese."""
+
+    def _lang(self) -> str:
+        try:
+            lang = self.renderer.document.settings.env.config.language or "en"
+        except AttributeError:
+            return "en"
+        return "zh_CN" if lang.startswith("zh") else "en"
+
+    def render_mime_type(self, data: MimeData) -> list[nodes.Element]:
+        lang = self._lang()
+        if lang != "en":
+            from dataclasses import replace
+
+            from paylab.language import translate_output
+
+            out = translate_output({"output_type": "display_data", "data": {data.mime_type: data.content},
+                                    "metadata": data.output_metadata}, lang, text=True)
+            data = replace(data, content=out["data"][data.mime_type], output_metadata=out["metadata"])
+        return super().render_mime_type(data)
+
+    def render_stdout(self, output, cell_metadata, cell_index, source_line) -> list[nodes.Element]:
+        lang = self._lang()
+        if lang != "en":
+            from paylab.language import translate_output
+
+            output = translate_output(output, lang, text=True)
+        return super().render_stdout(output, cell_metadata, cell_index, source_line)
 
     def render_image(self, data: MimeData) -> list[nodes.Element]:
         result = super().render_image(data)

@@ -7,7 +7,7 @@ and no empty ``<th>`` (an unnamed index becomes a named column), and nbval compa
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from numbers import Integral, Real
 
@@ -51,20 +51,44 @@ class Table:
 
     frame: pd.DataFrame
     caption: str
+    #: The same table written for another language (``{"zh_CN": Table(...)}``), used instead of translating.
+    versions: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def _cells(self) -> pd.DataFrame:
-        return self.frame.map(readable)
+    def _cells(self, lang: str) -> tuple[list[str], list[list[str]], str]:
+        from paylab.language import translate
 
-    def _repr_html_(self) -> str:
-        cells = self._cells()
-        head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in cells.columns)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
-                       for row in cells.itertuples(index=False))
-        return (f'<table class="dataframe paylab-table"><caption>{html.escape(self.caption)}</caption>'
+        if lang in self.versions:
+            return self.versions[lang]._cells(lang)
+
+        header = [translate(str(c), lang) for c in self.frame.columns]
+        rows = [[translate(readable(v), lang) for v in row] for row in self.frame.itertuples(index=False)]
+        return header, rows, translate(self.caption, lang)
+
+    def _html(self, lang: str) -> str:
+        header, rows, caption = self._cells(lang)
+        head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+        return (f'<table class="dataframe paylab-table"><caption>{html.escape(caption)}</caption>'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
+    def _text(self, lang: str) -> str:
+        header, rows, caption = self._cells(lang)
+        return f"{caption}\n{pd.DataFrame(rows, columns=header).to_string(index=False)}"
+
+    def _repr_html_(self) -> str:
+        from paylab.language import language
+
+        return self._html(language())
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from paylab.language import language, mimebundle
+
+        return mimebundle(lambda: {"text/html": self._html(language()), "text/plain": self._text(language())})
+
     def __repr__(self) -> str:
-        return f"{self.caption}\n{self._cells().to_string(index=False)}"
+        from paylab.language import language
+
+        return self._text(language())
 
 
 def table(frame: pd.DataFrame, caption: str, *, index: str | None = None) -> Table:

@@ -27,6 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 _EXTENSIONS = {"colon_fence", "dollarmath", "amsmath", "deflist", "substitution", "html_image"}
 
 
+#: The first code cell of a translated notebook: the kernel draws figures, tables and feedback in ``lang``.
+LANGUAGE_CELL = {"zh_CN": 'from paylab.language import use_language\n\n'
+                          'use_language("{lang}")  # 本笔记本的图表、表格和检查反馈都用中文显示'}
+
+
 def _check_lang(lang: str) -> str:
     if lang not in LANGUAGES:
         raise InvalidInput("lang", f"one of {', '.join(LANGUAGES)}", f"no catalogs for language {lang!r}")
@@ -143,10 +148,17 @@ def translate_notebook(path: str | Path, lang: str = "zh_CN", *, root: Path = RO
     path = Path(path)
     if not path.exists():
         raise NotFound(f"no notebook {path}", field="path")
+    from paylab.language import translate_output
+
     messages = catalog(_page_of(path, root), lang, root=root)
     nb = nbformat.read(path, as_version=4)
     for cell in _markdown_cells(nb):
         cell.source = translate_markdown(cell.source, messages)[0]
+    for cell in nb.cells:  # figures, tables and feedback as the kernel draws them in ``lang``
+        if cell.cell_type == "code" and cell.get("outputs"):
+            cell.outputs = [nbformat.from_dict(translate_output(o, lang)) for o in cell.outputs]
+    first = next((k for k, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
+    nb.cells.insert(first, nbformat.v4.new_code_cell(LANGUAGE_CELL.get(lang, "").format(lang=lang)))
     nb.metadata["paylab"] = {**nb.metadata.get("paylab", {}), "language": lang}
     return nb
 
@@ -187,3 +199,91 @@ def setup(app: Any) -> dict:
     """Sphinx extension: a link to the same page in the other edition, on every page."""
     app.connect("html-page-context", _language_switch)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# --- catalogs of what the code writes: outputs and lab feedback ------------------------------------
+
+def untranslated_outputs(path: str | Path, lang: str = "zh_CN") -> list[str]:
+    """The strings in a notebook's saved outputs that ``lang``'s runtime catalogs lack: text of figures,
+    tables and feedback recorded by the kernel (``make outputs``), printed lines and other text."""
+    import nbformat
+
+    from paylab.language import alternate, collecting, translate_output
+
+    path = Path(path)
+    if not path.exists():
+        raise NotFound(f"no notebook {path}", field="path")
+    nb = nbformat.read(path, as_version=4)
+    found: list[str] = []
+    with collecting() as missed:
+        for cell in nb.cells:
+            for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                rendered = alternate(out, _check_lang(lang))
+                if rendered:
+                    found += [m for m in rendered.get("missing", []) if _still_missing(m, lang)]
+                translate_output(out, lang, text=True)
+    return list(dict.fromkeys(found + missed))
+
+
+def _still_missing(text: str, lang: str) -> bool:
+    from paylab.language import messages, template
+
+    cat = messages(lang)
+    return text not in cat and template(text)[0] not in cat
+
+
+def unrecorded_outputs(path: str | Path, lang: str = "zh_CN") -> int:
+    """How many figures and tables of a notebook's saved outputs have no rendering in ``lang`` (run
+    ``make outputs``): a figure or a paylab table must carry one for the ``lang`` edition."""
+    import nbformat
+
+    from paylab.language import alternate
+
+    nb = nbformat.read(Path(path), as_version=4)
+    count = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = out.get("data", {})
+            drawn = "image/png" in data or "paylab-table" in "".join(data.get("text/html", ""))
+            if drawn and not alternate(out, lang):
+                count += 1
+    return count
+
+
+#: Calls whose string arguments are feedback said to a student: name -> positional index (or keywords).
+_FEEDBACK_CALLS = {"expect": (1,), "wrong": (0,), "Wrong": (0,), "_feedback": (3,), "_fill": (0,)}
+_FEEDBACK_KEYWORDS = {"question": ("title", "hint"), "written": ("title", "rubric")}
+
+
+def feedback_messages(path: str | Path) -> tuple[list[str], list[int]]:
+    """The feedback templates a checks module says (``expect``, ``wrong``, question titles and hints,
+    rubrics), and the lines where a message is an f-string, which no catalog can hold."""
+    import ast
+
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    found: list[str] = []
+    fstrings: list[int] = []
+
+    def take(node: ast.AST) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append(node.value)
+        elif isinstance(node, ast.JoinedStr):
+            fstrings.append(node.lineno)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for elt in node.elts:
+                take(elt)
+        elif isinstance(node, ast.BinOp):  # "..." "..." spread over lines is one Constant; a + b is two
+            take(node.left)
+            take(node.right)
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        for k in _FEEDBACK_CALLS.get(name, ()):
+            if k < len(node.args):
+                take(node.args[k])
+        for kw in node.keywords:
+            if kw.arg in _FEEDBACK_KEYWORDS.get(name, ()):
+                take(kw.value)
+    return list(dict.fromkeys(found)), fstrings

@@ -24,19 +24,41 @@ from typing import Any
 from paylab.errors import InvalidInput, NotFound
 
 __all__ = ["Feedback", "NotPassed", "Question", "Written", "Wrong", "check", "expect", "question", "questions",
-           "require", "written", "written_questions"]
+           "require", "written", "written_questions", "wrong"]
 
 PASS, NOT_YET, WRONG = "pass", "not yet", "wrong"
 
 
 class Wrong(Exception):
-    """Raised by a question's checker when the answer breaks one of its rules."""
+    """Raised by a question's checker when the answer breaks one of its rules.
+
+    ``message`` is a template with named fields (``"{got} is not {want}"``) filled from ``values``,
+    so the feedback can be said in the student's language (:mod:`paylab.language`)."""
+
+    def __init__(self, message: str, values: dict[str, Any] | None = None):
+        self.template, self.values = str(message), dict(values or {})
+        super().__init__(_fill(self.template, self.values, "en"))
 
 
-def expect(condition: object, message: str) -> None:
-    """Fail the current check with ``message`` (said to the student) unless ``condition``."""
+def _fill(template: str, values: dict[str, Any], lang: str | None = None) -> str:
+    from paylab.language import fill
+
+    return fill(template, values, lang)
+
+
+def wrong(message: str, **values: Any) -> Wrong:
+    """A :class:`Wrong` whose ``message`` template is filled with ``values`` (``raise wrong("...", got=x)``)."""
+    return Wrong(message, values)
+
+
+def expect(condition: object, message: str, **values: Any) -> None:
+    """Fail the current check with ``message`` (said to the student) unless ``condition``.
+
+    Write the message as a template with named fields and pass the values (``expect(ok, "{got} is
+    not {want}", got=g, want=w)``): it is then translated before it is filled. Braces meant literally
+    are doubled (``{{``), as in :meth:`str.format`; a message with no values is used as written."""
     if not condition:
-        raise Wrong(message)
+        raise Wrong(message, values)
 
 
 @dataclass(frozen=True)
@@ -50,14 +72,21 @@ class Question:
     checker: Callable[[Any], None] = field(repr=False)
 
 
+#: What each status is called, and the word before a hint, per language.
+_WORDS = {"en": {PASS: "pass", NOT_YET: "not yet", WRONG: "wrong", "hint": "hint"},
+          "zh_CN": {PASS: "通过", NOT_YET: "尚未完成", WRONG: "有误", "hint": "提示"}}
+
+
 @dataclass(frozen=True)
 class Feedback:
-    """The result of one check; true only when the answer passed."""
+    """The result of one check; true only when the answer passed. ``message`` is its English text."""
 
     question: str
     status: str
     message: str
     hint: str = ""
+    template: str = field(default="", repr=False, compare=False)
+    values: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return self.status == PASS
@@ -66,25 +95,56 @@ class Feedback:
     def passed(self) -> bool:
         return self.status == PASS
 
-    def __str__(self) -> str:
+    def _parts(self, lang: str | None) -> tuple[str, str, str]:
+        """(status word, message, hint) in ``lang`` (default: the kernel's language)."""
+        from paylab.language import language, translate
+
+        lang = language() if lang is None else lang
+        words = _WORDS.get(lang, _WORDS["en"])
+        message = _fill(self.template, self.values, lang) if self.template else translate(self.message, lang)
+        hint = translate(self.hint, lang) if self.hint and self.status == WRONG else ""
+        return words[self.status], message, hint
+
+    def text(self, lang: str | None = None) -> str:
+        """The feedback as one or two lines of text in ``lang`` (default: the kernel's language)."""
+        from paylab.language import language
+
+        lang = language() if lang is None else lang
+        status, message, hint = self._parts(lang)
         mark = {PASS: "✔", NOT_YET: "…", WRONG: "✘"}[self.status]
-        text = f"{mark} {self.question}: {self.status} — {self.message}"
-        if self.hint and self.status == WRONG:
-            text += f"\n  hint: {self.hint}"
+        text = f"{mark} {self.question}: {status} — {message}"
+        if hint:
+            text += f"\n  {_WORDS.get(lang, _WORDS['en'])['hint']}: {hint}"
         return text
+
+    def __str__(self) -> str:
+        return self.text()
 
     def __repr__(self) -> str:
         return str(self)
 
-    def _repr_html_(self) -> str:
+    def html(self, lang: str | None = None) -> str:
+        """The feedback as a coloured box, in ``lang`` (default: the kernel's language)."""
+        from paylab.language import language
+
+        lang = language() if lang is None else lang
+        status, message, hint_text = self._parts(lang)
         colour = {PASS: "#1a7f37", NOT_YET: "#9a6700", WRONG: "#cf222e"}[self.status]
         hint = ""
-        if self.hint and self.status == WRONG:
-            hint = f"<br><em>hint:</em> {html.escape(self.hint)}"
+        if hint_text:
+            hint = f"<br><em>{_WORDS.get(lang, _WORDS['en'])['hint']}:</em> {html.escape(hint_text)}"
         return (f'<div style="border-left:4px solid {colour};padding:2px 8px">'
                 f"<b>{html.escape(self.question)}</b>: "
-                f'<span style="color:{colour}">{self.status}</span> — '
-                f"{html.escape(self.message)}{hint}</div>")
+                f'<span style="color:{colour}">{status}</span> — '
+                f"{html.escape(message)}{hint}</div>")
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from paylab.language import mimebundle
+
+        return mimebundle(lambda: {"text/html": self.html(), "text/plain": self.text()})
 
 
 _REGISTRY: dict[str, Question] = {}
@@ -121,25 +181,38 @@ def _lookup(qid: str) -> Question:
     return _REGISTRY[qid]
 
 
+def _feedback(qid: str, status: str, hint: str, message: str, **values: Any) -> Feedback:
+    return Feedback(qid, status, _fill(message, values, "en"), hint, message, values)
+
+
 def check(qid: str, answer: Any) -> Feedback:
     """Check ``answer`` (usually the student's function) against question ``qid``."""
     q = _lookup(qid)
     if answer is None or answer is Ellipsis:
-        return Feedback(qid, NOT_YET, "no answer yet", q.hint)
+        return _feedback(qid, NOT_YET, q.hint, "no answer yet")
     try:
         q.checker(answer)
     except NotImplementedError:
-        return Feedback(qid, NOT_YET, "still raises NotImplementedError: replace the stub "
-                        "marked YOUR CODE HERE", q.hint)
+        return _feedback(qid, NOT_YET, q.hint, "still raises NotImplementedError: replace the stub "
+                         "marked YOUR CODE HERE")
     except Wrong as exc:
-        return Feedback(qid, WRONG, str(exc), q.hint)
+        return Feedback(qid, WRONG, str(exc), q.hint, exc.template, exc.values)
     except Exception as exc:  # the student's code failed: say how, do not crash the lab
-        return Feedback(qid, WRONG, f"your code raised {type(exc).__name__}: {exc}", q.hint)
-    return Feedback(qid, PASS, f"all checks hold ({q.points} point{'s' * (q.points != 1)})")
+        return _feedback(qid, WRONG, q.hint, "your code raised {error}: {detail}", error=type(exc).__name__,
+                         detail=str(exc))
+    if q.points == 1:
+        return _feedback(qid, PASS, q.hint, "all checks hold (1 point)")
+    return _feedback(qid, PASS, q.hint, "all checks hold ({points} points)", points=q.points)
 
 
 class NotPassed(AssertionError):
     """Raised by :func:`require` when an answer is wrong or missing, so that the cell fails under a grader."""
+
+
+def _lang() -> str:
+    from paylab.language import language
+
+    return language()
 
 
 def _show(feedback: Feedback) -> None:
@@ -160,8 +233,9 @@ def require(qid: str, answer: Any) -> None:
     _show(feedback)
     if not feedback.passed:
         points = _lookup(qid).points
-        raise NotPassed(f"{qid} has not passed yet ({feedback.status}): 0 of {points} "
-                        f"point{'s' * (points != 1)} — read the feedback above")
+        status = _WORDS.get(_lang(), _WORDS["en"])[feedback.status]
+        raise NotPassed(_fill("{qid} has not passed yet ({status}): 0 of {points} point(s) — read the feedback above",
+                              {"qid": qid, "status": status, "points": points}))
 
 
 @dataclass(frozen=True)

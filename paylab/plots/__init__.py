@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 __all__ = ["CJK_FALLBACK", "PALETTE", "use_style", "new_axes", "describe", "alt_text", "png_with_alt",
-           "register_alt_formatter"]
+           "register_alt_formatter", "cjk_fonts", "cjk_notice", "translated"]
 
 #: Fonts tried, in order, for Chinese glyphs; only those installed are used,
 #: so a machine without CJK fonts renders the English labels with no warning.
@@ -32,10 +34,32 @@ CJK_FALLBACK = (
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
 
+def cjk_fonts() -> list[str]:
+    """The fonts of :data:`CJK_FALLBACK` installed here, in order (empty: Chinese labels cannot render)."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [f for f in CJK_FALLBACK if f in installed]
+
+
+_NOTICE = ("paylab: no Chinese font found (Debian: apt install fonts-noto-cjk); "
+           "Chinese labels in figures show as boxes")
+_noticed: list[bool] = []
+
+
+def cjk_notice() -> bool:
+    """Print, once per kernel, a one-line notice when no CJK font is installed; returns whether one is."""
+    if cjk_fonts():
+        return True
+    if not _noticed:
+        import sys
+
+        print(_NOTICE, file=sys.stderr)
+        _noticed.append(True)
+    return False
+
+
 def use_style() -> list[str]:
     """Apply the book's plot style; returns the font families in use (first is the main one)."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    families = ["DejaVu Sans"] + [f for f in CJK_FALLBACK if f in installed]
+    families = ["DejaVu Sans"] + cjk_fonts()
     plt.rcParams.update({
         "font.family": "sans-serif",
         "font.sans-serif": families,
@@ -92,6 +116,19 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("$", "").split())
 
 
+#: The words of a generated description, per language.
+_ALT_WORDS = {
+    "en": {"image": "image", "bar chart": "bar chart", "scatter plot": "scatter plot", "line chart": "line chart",
+           "chart": "chart", "x axis": "x axis", "y axis": "y axis", "series": "series", "Figure": "Figure",
+           "Legend": "Legend", "no axes": "no axes", "open": "\u201c", "close": "\u201d", "colon": ": ",
+           "sep": "; ", "list": ", ", "stop": ".", "space": " "},
+    "zh_CN": {"image": "图像", "bar chart": "柱状图", "scatter plot": "散点图", "line chart": "折线图",
+              "chart": "图表", "x axis": "横轴", "y axis": "纵轴", "series": "数据系列", "Figure": "图",
+              "Legend": "图例", "no axes": "无坐标轴", "open": "\u300c", "close": "\u300d", "colon": "：",
+              "sep": "；", "list": "、", "stop": "。", "space": ""},
+}
+
+
 def _kind(ax) -> str:
     if ax.images:
         return "image"
@@ -104,41 +141,105 @@ def _kind(ax) -> str:
     return "chart"
 
 
-def _axes_text(ax, n: int, many: bool) -> str:
+def _axes_text(ax, n: int, many: bool, w: dict[str, str]) -> str:
     title = _clean(ax.get_title() or ax.get_title("left") or ax.get_title("right"))
-    head = f"{_kind(ax)}" + (f" {n}" if many else "") + (f" \u201c{title}\u201d" if title else "")
+    head = w[_kind(ax)] + (f" {n}" if many else "") + (f"{w['space'] or ' '}{w['open']}{title}{w['close']}"
+                                                       if title else "")
     bits = []
     for name, label in (("x axis", ax.get_xlabel()), ("y axis", ax.get_ylabel())):
         if _clean(label):
-            bits.append(f"{name}: {_clean(label)}")
+            bits.append(f"{w[name]}{w['colon']}{_clean(label)}")
     legend = ax.get_legend()
     series = ([_clean(t.get_text()) for t in legend.get_texts()] if legend is not None else
               [_clean(h.get_label()) for h in ax.lines + ax.collections if not str(h.get_label()).startswith("_")])
     series = [s for s in series if s]
     if series:
-        bits.append("series: " + ", ".join(series[:12]) + (" …" if len(series) > 12 else ""))
-    return head + (" (" + "; ".join(bits) + ")" if bits else "")
+        bits.append(w["series"] + w["colon"] + w["list"].join(series[:12]) + (" …" if len(series) > 12 else ""))
+    if not bits:
+        return head
+    return head + (" (" + "; ".join(bits) + ")" if w is _ALT_WORDS["en"] else "（" + w["sep"].join(bits) + "）")
 
 
-def alt_text(fig: Figure) -> str:
-    """What ``fig`` shows, for a screen reader: the text given to :func:`describe`, or one built
-    from the figure's title, each panel's kind, title, axis labels and legend."""
+def alt_text(fig: Figure, lang: str | None = None) -> str:
+    """What ``fig`` shows, for a screen reader, in ``lang`` (default: the kernel's): the text given to
+    :func:`describe`, or one built from the figure's title, each panel's kind, title, axis labels and legend."""
+    from paylab.language import language, translate
+
     _check_figure(fig)
+    lang = language() if lang is None else lang
+    w = _ALT_WORDS.get(lang)
+    if w is None:
+        from paylab.errors import InvalidInput
+
+        raise InvalidInput("lang", f"one of {', '.join(_ALT_WORDS)}", f"no figure descriptions in {lang!r}")
     explicit = getattr(fig, _ALT_ATTR, None)
     if explicit:
-        return explicit
-    sup = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
-    axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
-    panels = [_axes_text(ax, i, len(axes) > 1) for i, ax in enumerate(axes, 1)]
-    text = (f"Figure: {_clean(sup)}. " if _clean(sup) else "Figure: ")
-    text += ("; ".join(panels) if panels else "no axes") + "."
-    for legend in fig.legends:
-        labels = [_clean(t.get_text()) for t in legend.get_texts() if _clean(t.get_text())]
-        if labels:
-            text += " Legend: " + ", ".join(labels[:12]) + "."
+        return translate(explicit, lang)
+    with translated(fig, lang):
+        sup = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
+        axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+        panels = [_axes_text(ax, i, len(axes) > 1, w) for i, ax in enumerate(axes, 1)]
+        text = f"{w['Figure']}{w['colon']}" + (f"{_clean(sup)}{w['stop']}{w['space']}" if _clean(sup) else "")
+        text += (w["sep"].join(panels) if panels else w["no axes"]) + w["stop"]
+        for legend in fig.legends:
+            labels = [_clean(t.get_text()) for t in legend.get_texts() if _clean(t.get_text())]
+            if labels:
+                text += f"{w['space']}{w['Legend']}{w['colon']}" + w["list"].join(labels[:12]) + w["stop"]
     if len(text) > MAX_ALT:
-        text = text[:MAX_ALT].rsplit(" ", 1)[0] + " …"
+        cut = text[:MAX_ALT]
+        text = (cut.rsplit(" ", 1)[0] if lang == "en" else cut) + " …"
     return text
+
+
+class _Translating:
+    """A tick formatter that translates what the axis' own formatter writes (category names, dates)."""
+
+    def __init__(self, inner, lang: str):
+        self.inner, self.lang = inner, lang
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def __call__(self, x, pos=None):
+        from paylab.language import translate
+
+        return translate(self.inner(x, pos), self.lang)
+
+    def format_ticks(self, values):
+        from paylab.language import translate
+
+        return [translate(t, self.lang) for t in self.inner.format_ticks(values)]
+
+
+@contextmanager
+def translated(fig: Figure, lang: str) -> Iterator[Figure]:
+    """Within the block, every text of ``fig`` (titles, labels, legends, notes, tick labels) reads in ``lang``;
+    the figure is restored afterwards. Strings no catalog has stay as they are."""
+    from matplotlib.text import Text
+
+    from paylab.language import translate
+
+    _check_figure(fig)
+    if lang == "en":
+        yield fig
+        return
+    texts = [t for t in fig.findobj(Text) if t.get_text()]
+    saved = [(t, t.get_text()) for t in texts]
+    axes = [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]
+    formatters = [(axis, axis.get_major_formatter(), axis.get_minor_formatter()) for axis in axes]
+    try:
+        for t, text in saved:
+            t.set_text(translate(text, lang))
+        for axis, major, minor in formatters:
+            axis.set_major_formatter(_Translating(major, lang))
+            axis.set_minor_formatter(_Translating(minor, lang))
+        yield fig
+    finally:
+        for t, text in saved:
+            t.set_text(text)
+        for axis, major, minor in formatters:
+            axis.set_major_formatter(major)
+            axis.set_minor_formatter(minor)
 
 
 def _small_png(data: bytes) -> bytes:
@@ -156,16 +257,38 @@ def _small_png(data: bytes) -> bytes:
     return small if len(small) < len(data) else data
 
 
+def _png(fig: Figure, lang: str) -> str:
+    import warnings
+
+    buf = io.BytesIO()
+    with translated(fig, lang), warnings.catch_warnings():
+        if lang != "en":  # no CJK font: one notice (cjk_notice), not one warning per missing glyph
+            cjk_notice()
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+        fig.savefig(buf, format="png", dpi=PNG_DPI, bbox_inches="tight",
+                    facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
+    return base64.b64encode(_small_png(buf.getvalue())).decode("ascii")
+
+
 def png_with_alt(fig: Figure):
-    """IPython's PNG for ``fig`` with ``{"alt": ...}`` metadata: (base64 PNG, metadata), or None if empty."""
+    """IPython's PNG for ``fig`` with ``{"alt": ...}`` metadata: (base64 PNG, metadata), or None if empty.
+
+    Drawn in the kernel's language; with ``PAYLAB_OUTPUT_LANGUAGES`` set, the metadata also keeps the
+    figure drawn in each of those languages (``metadata["paylab"][lang]``, see :mod:`paylab.language`)."""
+    from paylab.language import KEY, collecting, language, output_languages
+
     _check_figure(fig)
     if not fig.axes and not fig.lines:
         return None
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=PNG_DPI, bbox_inches="tight",
-                facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
-    data = _small_png(buf.getvalue())
-    return base64.b64encode(data).decode("ascii"), {"alt": alt_text(fig)}
+    lang = language()
+    meta: dict = {"alt": alt_text(fig, lang)}
+    data = _png(fig, lang)
+    for other in output_languages():
+        with collecting() as missed:
+            alt = alt_text(fig, other)
+            png = _png(fig, other)
+        meta.setdefault(KEY, {})[other] = {"data": {"image/png": png}, "alt": alt, "missing": missed}
+    return data, meta
 
 
 def register_alt_formatter(shell=None) -> bool:
