@@ -51,9 +51,13 @@ lint: install
 unit: install
 	$(PY) -m pytest tests -m "not browser" -n 2
 
+# the Chinese notebooks draw Chinese labels: without a CJK font they are left out, with a notice (CI has one)
+ZH_NOTEBOOKS = $(shell $(PY) -c "from paylab.plots import cjk_fonts; print('_build/zh_notebooks' if cjk_fonts() else '')" 2>/dev/null)
+
 notebooks: install
 	rm -rf _build/zh_notebooks && $(PY) -m paylab translate --lang zh_CN --out _build/zh_notebooks >/dev/null
-	$(PY) -m pytest $(NBVAL) chapters labs _build/zh_notebooks -n 2 --dist loadfile
+	@test -n "$(ZH_NOTEBOOKS)" || { test "$$CI" != true && echo "notebooks: Chinese notebooks skipped: no CJK font (apt install fonts-noto-cjk)"; } || { echo "CI: no CJK font for the Chinese notebooks"; exit 1; }
+	$(PY) -m pytest $(NBVAL) chapters labs $(ZH_NOTEBOOKS) -n 2 --dist loadfile
 
 browser: install
 	$(PY) -m pytest tests -m browser

@@ -28,8 +28,8 @@ from typing import Any
 from paylab.errors import InvalidInput
 
 __all__ = ["LANGUAGES", "CATALOGS", "language", "use_language", "speaking", "output_languages", "messages",
-           "translate", "translate_lines", "translate_html", "translate_output", "needs_translation", "template", "fill",
-           "collecting", "mimebundle", "alternate"]
+           "translate", "translate_lines", "translate_html", "translate_output", "needs_translation", "template",
+           "fill", "collecting", "mimebundle", "alternate"]
 
 #: Languages paylab can speak; English is the source language and has no catalog.
 LANGUAGES = ("en", "zh_CN")
@@ -126,7 +126,7 @@ def template(text: str) -> tuple[str, list[str]]:
 
     def slot(m: re.Match) -> str:
         numbers.append(m.group(0))
-        return "{%d}" % (len(numbers) - 1)
+        return f"{{{len(numbers) - 1}}}"
 
     return _NUMBER.sub(slot, text), numbers
 

@@ -78,3 +78,33 @@ def test_chinese_search_finds_escrow(page, site_url):
     results.first.wait_for()
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert any("06_cases" in h or "03_ecommerce_payments" in h for h in hrefs), hrefs
+
+
+def test_a_figure_reads_in_chinese(page, site_url):
+    """The same figure on both editions: the Chinese page shows the figure drawn with Chinese labels
+    (another image, and its description, built from its labels, is Chinese)."""
+    import re
+
+    shown = {}
+    for edition in ("", "zh/"):
+        page.goto(f"{site_url}/{edition}chapters/01_introduction.html")
+        img = page.locator("article .cell_output img").first
+        img.wait_for()
+        assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())
+        shown[edition] = (img.get_attribute("src"), img.get_attribute("alt"))
+    (en_src, en_alt), (zh_src, zh_alt) = shown[""], shown["zh/"]
+    assert en_src != zh_src, "the Chinese page shows the English figure"
+    assert en_alt.startswith("Figure:") and "line chart" in en_alt
+    assert zh_alt.startswith("图：") and "折线图" in zh_alt
+    assert len(re.findall(r"[\u4e00-\u9fff]", zh_alt)) >= 10, zh_alt
+    assert not re.search(r"\b(?:users|millions|online|reports?)\b", zh_alt, re.IGNORECASE), zh_alt
+    page.locator("article .cell_output img").first.screenshot(
+        path=str(ROOT / "_build" / "screenshots" / "zh-01_introduction-figure.png"))
+
+
+def test_a_lab_reads_in_chinese(page, site_url):
+    """A lab's tables and check feedback on the Chinese site are Chinese."""
+    page.goto(f"{site_url}/zh/labs/lab0_money_and_qr.html")
+    boxes = page.locator("article .cell_output div[style*='border-left']").all_inner_texts()
+    assert boxes and all("通过" in b for b in boxes), boxes
+    assert not any("all checks hold" in b for b in boxes)

@@ -61,7 +61,7 @@ def use_style() -> list[str]:
     """Apply the book's plot style; returns the font families in use (first is the main one)."""
     families = ["DejaVu Sans"] + cjk_fonts()
     plt.rcParams.update({
-        "font.family": "sans-serif",
+        "font.family": families,  # a list, not "sans-serif": matplotlib falls back glyph by glyph only along it
         "font.sans-serif": families,
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -143,7 +143,7 @@ def _kind(ax) -> str:
 
 def _axes_text(ax, n: int, many: bool, w: dict[str, str]) -> str:
     title = _clean(ax.get_title() or ax.get_title("left") or ax.get_title("right"))
-    head = w[_kind(ax)] + (f" {n}" if many else "") + (f"{w['space'] or ' '}{w['open']}{title}{w['close']}"
+    head = w[_kind(ax)] + (f" {n}" if many else "") + (f"{w['space']}{w['open']}{title}{w['close']}"
                                                        if title else "")
     bits = []
     for name, label in (("x axis", ax.get_xlabel()), ("y axis", ax.get_ylabel())):
