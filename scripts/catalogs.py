@@ -104,6 +104,7 @@ def outputs(lang: str, pages: list[str]) -> int:
         n = _add(folder / f"{name}.po", found, lang, f"Lab feedback of paylab/{name.replace('.', '/')}.py, in {lang}.")
         print(f"{name}: {n} new" + (f" ({len(fstrings)} f-string messages cannot be translated: lines "
                                      f"{', '.join(map(str, fstrings))})" if fstrings else ""))
+    _strip_format_flags(folder, [])
     return 0
 
 

@@ -66,13 +66,23 @@ def test_tag_is_idempotent_and_matches_the_registry():
         assert manual == sum(w.points for w in written_questions(lab_id))
 
 
-@pytest.mark.parametrize("lab", LABS, ids=lambda p: p.stem)
-def test_nbgrader_round_trip(lab, tmp_path, monkeypatch):
+#: every lab, and one lab in Chinese (``python -m paylab translate``): its release and grading work the same
+CASES = [(lab, "en") for lab in LABS] + [(ROOT / "labs" / "lab0_money_and_qr.ipynb", "zh_CN")]
+
+
+@pytest.mark.parametrize(("lab", "lang"), CASES, ids=lambda v: v.stem if isinstance(v, Path) else v)
+def test_nbgrader_round_trip(lab, lang, tmp_path, monkeypatch):
     course = tmp_path / "course"
     name = lab.stem
     source = course / "source" / name
     source.mkdir(parents=True)
-    shutil.copy(lab, source / lab.name)
+    if lang == "en":
+        shutil.copy(lab, source / lab.name)
+    else:
+        from paylab.translation import translate_notebook
+
+        nbformat.write(translate_notebook(lab, lang), source / lab.name)
+        lab = source / lab.name
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         f"c.CourseDirectory.root = {str(course)!r}\n"
@@ -118,3 +128,9 @@ def test_nbgrader_round_trip(lab, tmp_path, monkeypatch):
     assert scores["student"] == 0, f"released student version: {per_cell['student']}"
     assert scores["planted"] == auto_max - points[planted_qid], f"planted ({planted_qid}): {per_cell['planted']}"
     assert per_cell["planted"][planted_qid.replace(".", "-") + "-check"] == 0
+    graded = nbformat.read(course / "autograded" / "planted" / name / lab.name, as_version=4)
+    said = json.dumps([c.get("outputs", []) for c in graded.cells if c.cell_type == "code"], ensure_ascii=False)
+    if lang == "zh_CN":  # the feedback a student reads is Chinese
+        assert "尚未通过" in said and "has not passed yet" not in said and "全部检查通过" in said
+    else:
+        assert "has not passed yet" in said
