@@ -30,7 +30,7 @@ TRUSTED = db.MerchantProfile(name="Old Well Porcelain (fictional)", orders_per_m
 
 
 def _as_config(answer: object, who: str) -> db.Config:
-    expect(isinstance(answer, db.Config), f"{who} must return a paylab.dashboard.Config")
+    expect(isinstance(answer, db.Config), "{who} must return a paylab.dashboard.Config", who=who)
     return answer  # type: ignore[return-value]
 
 
@@ -44,15 +44,15 @@ def _q1(pick_methods) -> None:
         expect(isinstance(chosen, (tuple, list)) and all(isinstance(m, str) for m in chosen),
                "pick_methods must return a tuple of method ids (strings)")
         unknown = [m for m in chosen if m not in pm.CATALOGUE]
-        expect(not unknown, f"unknown method ids {unknown}; see paylab.methods.CATALOGUE")
+        expect(not unknown, "unknown method ids {unknown}; see paylab.methods.CATALOGUE", unknown=unknown)
         expect(len(set(chosen)) == len(chosen), "a method is listed twice")
         expect(1 <= len(chosen) <= MAX_METHODS,
-               f"for {profile.name} you offer {len(chosen)} methods; each costs money to run, keep it to "
-               f"{MAX_METHODS} at most")
+               "for {name} you offer {n} methods; each costs money to run, keep it to {most} at most",
+               name=profile.name, n=len(chosen), most=MAX_METHODS)
         cov = db.market_coverage(chosen, profile)
         short = {m: round(c, 3) for m, c in cov.items() if c < COVERAGE}
-        expect(not short, f"for {profile.name} too few buyers find a way to pay in {short} "
-                          f"(need {COVERAGE} in every market)")
+        expect(not short, "for {name} too few buyers find a way to pay in {short} (need {need} in every market)",
+               name=profile.name, short=short, need=COVERAGE)
 
 
 @question("capstone.q2", title="Fee of an average payment", points=2,
@@ -64,12 +64,12 @@ def _q2(fee_per_payment) -> None:
     for methods, profile in cases:
         got = fee_per_payment(methods, profile)
         expect(isinstance(got, Money), "return the fee as Money (never a float)")
-        expect(got.currency.code == profile.currency, f"the fee must be in {profile.currency}")
+        expect(got.currency.code == profile.currency, "the fee must be in {currency}", currency=profile.currency)
         mix = db.method_mix(methods, profile)
         want = sum((pm.fee(m, profile.order).amount * Decimal(repr(s)) for m, s in mix.items()), Decimal(0))
         expect(abs(got.amount - want) <= Decimal("0.01"),
-               f"for {methods} at {profile.order} the fee of an average payment is off: you have {got}; "
-               f"is each method weighted by its share of payments?")
+               "for {methods} at {order} the fee of an average payment is off: you have {got}; "
+               "is each method weighted by its share of payments?", methods=methods, order=profile.order, got=got)
 
 
 @question("capstone.q3", title="Set the risk threshold", points=2,
@@ -83,12 +83,14 @@ def _q3(set_threshold) -> None:
         expect(isinstance(t, float) and 0 < t <= 1, "return the threshold as a float in (0, 1]")
         here = db.evaluate(replace(config, risk_threshold=t), profile)
         expect(here.fraud_loss_bp <= limit,
-               f"at threshold {t} the fraud loss of {profile.name} is {here.fraud_loss_bp:.1f} bp, above {limit}")
+               "at threshold {t} the fraud loss of {name} is {loss:.1f} bp, above {limit}",
+               t=t, name=profile.name, loss=here.fraud_loss_bp, limit=limit)
         if t <= 0.95:
             looser = db.evaluate(replace(config, risk_threshold=min(1.0, t + 0.05)), profile)
             expect(looser.fraud_loss_bp > limit,
-                   f"threshold {t} is stricter than needed for {profile.name}: {t + 0.05:.2f} still keeps "
-                   f"fraud within {limit} bp and declines fewer good buyers")
+                   "threshold {t} is stricter than needed for {name}: {looser:.2f} still keeps "
+                   "fraud within {limit} bp and declines fewer good buyers",
+                   t=t, name=profile.name, looser=t + 0.05, limit=limit)
 
 
 @question("capstone.q4", title="Choose the authentication policy", points=2,
@@ -107,10 +109,11 @@ def _q4(pick_auth) -> None:
                                                      targets).items() if k in names)]
         got = pick_auth(profile, config, targets)
         if not valid:
-            expect(got is None, f"with {config.describe()} no policy meets the targets; return None")
+            expect(got is None, "with {config} no policy meets the targets; return None", config=config.describe())
             continue
-        expect(got in db.AUTH_POLICIES, f"return one of {db.AUTH_POLICIES} (or None)")
-        expect(got in valid, f"with {config.describe()} policy {got!r} misses the conversion or fraud target")
+        expect(got in db.AUTH_POLICIES, "return one of {policies} (or None)", policies=db.AUTH_POLICIES)
+        expect(got in valid, "with {config} policy {got!r} misses the conversion or fraud target",
+               config=config.describe(), got=got)
 
 
 @question("capstone.q5", title="Decide on escrow", points=2,
@@ -129,8 +132,12 @@ def _q5(decide_escrow) -> None:
         want = on.profit > off.profit and days_ok
         got = decide_escrow(profile, config, targets)
         expect(isinstance(got, bool), "return True (escrow on) or False")
-        expect(got == want, f"for {profile.name} with targets {targets} escrow should be "
-                            f"{'on' if want else 'off'}: compare profit and days to cash")
+        if want:
+            expect(got, "for {name} with targets {targets} escrow should be on: compare profit and days to cash",
+                   name=profile.name, targets=targets)
+        else:
+            expect(not got, "for {name} with targets {targets} escrow should be off: compare profit and days to cash",
+                   name=profile.name, targets=targets)
 
 
 @question("capstone.q6", title="Design the whole stack", points=3,
@@ -141,7 +148,8 @@ def _q6(design_stack) -> None:
         config = _as_config(design_stack(profile, targets), "design_stack")
         met = db.targets_met(db.evaluate(config, profile), targets)
         missed = [k for k, ok in met.items() if not ok]
-        expect(not missed, f"for {profile.name} the design {config.describe()} misses: {', '.join(missed)}")
+        expect(not missed, "for {name} the design {design} misses: {missed}",
+               name=profile.name, design=config.describe(), missed=", ".join(missed))
 
 
 @question("capstone.q7", title="Justify the design with numbers", points=2,
@@ -154,8 +162,9 @@ def _q7(justify) -> None:
         expect(isinstance(got, dict), "return a dict")
         a, b = db.evaluate(baseline, profile), db.evaluate(design, profile)
         for key, want in (("profit_gain", b.profit - a.profit), ("fraud_loss_saved", a.fraud_loss - b.fraud_loss)):
-            expect(isinstance(got.get(key), Money), f"{key} must be Money")
-            expect(got[key] == want, f"{key} for {profile.name} is off: you have {got[key]}")
+            expect(isinstance(got.get(key), Money), "{key} must be Money", key=key)
+            expect(got[key] == want, "{key} for {name} is off: you have {got}",
+                   key=key, name=profile.name, got=got[key])
         gain = got.get("conversion_gain")
         expect(isinstance(gain, float) and abs(gain - (b.conversion - a.conversion)) < 1e-9,
                "conversion_gain is the design's conversion minus the baseline's (a float share)")
