@@ -51,6 +51,9 @@ _SLOT = re.compile(r"\{(\d+)\}")
 _WORD = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
 # one token that is a code name, not a word: payment_intent.created, clearing:CNY, cnnic2016, T+1
 _IDENTIFIER = re.compile(r"\S*[_:.\d/=@#]\S*")
+# a quoted string or a constant as Python prints it inside a value
+_LITERAL = re.compile(r"(?<![A-Za-z])'[^'\n]*'(?![A-Za-z])|(?<![A-Za-z])\"[^\"\n]*\"(?![A-Za-z])"
+                      r"|\b(?:True|False|None)\b")
 
 
 def _check(lang: object, name: str = "lang") -> str:
@@ -117,7 +120,11 @@ def needs_translation(text: str) -> bool:
     """Whether ``text`` holds a word to translate (numbers, symbols, codes such as CNY or TLS do not)."""
     if not isinstance(text, str) or _IDENTIFIER.fullmatch(text.strip()):
         return False
-    return any(len(w) > 1 for w in _WORD.findall(_SLOT.sub("", text)))
+    # a Python value a cell shows ('processing', {'bank_A': -100}, (True, False)) and code names inside a
+    # line (bank_A, pay_11_000060) are what the code says in every language
+    words = _LITERAL.sub(" ", _SLOT.sub("", text))
+    words = " ".join(t for t in words.split() if not _IDENTIFIER.fullmatch(t))
+    return any(len(w) > 1 for w in _WORD.findall(words))
 
 
 def template(text: str) -> tuple[str, list[str]]:
@@ -165,8 +172,11 @@ def fill(message: str, values: dict[str, Any] | None = None, lang: str | None = 
     text = message
     if lang != "en" and needs_translation(message):
         cat = messages(lang)
+        pattern, numbers = template(message)
         if message in cat:
             text = cat[message]
+        elif numbers and pattern in cat:  # "UTF-8 bytes of {order}" is catalogued as "UTF-{0} bytes of {order}"
+            text = _put_back(cat[pattern], numbers)
         else:
             missed = _missed.get()
             if missed is not None and message not in missed:

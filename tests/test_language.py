@@ -22,8 +22,8 @@ CATALOG = {"fee on CNY {0}": "CNY {0} 的手续费", "Fees by method (illustrati
            "the parts add up to {got}, not {want}": "各部分合计 {got}，而不是 {want}",
            "Split a payment": "拆分一笔付款", "Use integer minor units.": "用整数最小单位计算。",
            "all checks hold ({points} points)": "全部检查通过（{points} 分）",
-           "{qid} has not passed yet ({status}): 0 of {points} point(s) — read the feedback above":
-               "{qid} 尚未通过（{status}）：{points} 分得 0 分——请看上面的反馈",
+           "{qid} has not passed yet ({status}): {earned} of {points} point(s) — read the feedback above":
+               "{qid} 尚未通过（{status}）：{points} 分得 {earned} 分——请看上面的反馈",
            "{1} then {0}": "先 {0} 后 {1}"}
 
 

@@ -57,7 +57,7 @@ def test_lab_feedback_is_written_as_templates_and_translated(module: Path):
     found, fstrings = t.feedback_messages(module)
     assert fstrings == [], f"f-string feedback (lines {fstrings}) cannot be translated: write a template with values"
     cat = lg.messages("zh_CN")
-    left = [m for m in found if lg.needs_translation(m) and m not in cat]
+    left = [m for m in found if lg.needs_translation(m) and m not in cat and lg.template(m)[0] not in cat]
     assert left == [], f"{len(left)} feedback messages in no catalog (scripts/catalogs.py --outputs), e.g. {left[:3]}"
 
 

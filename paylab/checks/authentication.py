@@ -39,14 +39,16 @@ def _q1(my_hotp) -> None:
     got = [my_hotp(RFC_SECRET, c) for c in range(10)]
     expect(all(isinstance(g, str) for g in got), "return the code as a string (leading zeros matter)")
     for c, (g, want) in enumerate(zip(got, RFC4226, strict=True)):
-        expect(g == want, f"counter {c}: RFC 4226 Appendix D expects a different value than {g!r}")
+        expect(g == want, "counter {c}: RFC {rfc} Appendix D expects a different value than {got!r}",
+               c=c, rfc=4226, got=g)
     rng = np.random.default_rng(4226)
     for _ in range(50):
         secret = bytes(rng.integers(0, 256, int(rng.integers(16, 40)), dtype=np.uint8))
         counter = int(rng.integers(0, 2**40))
         for digits in (6, 8):
             expect(my_hotp(secret, counter, digits) == hotp(secret, counter, digits),
-                   f"wrong {digits}-digit code for a random secret and counter {counter}")
+                   "wrong {digits}-digit code for a random secret and counter {counter}",
+                   digits=digits, counter=counter)
     padded = next(c for c in range(1000) if hotp(RFC_SECRET, c).startswith("0"))
     expect(my_hotp(RFC_SECRET, padded) == hotp(RFC_SECRET, padded), "codes below 100000 must be zero-padded")
 
@@ -62,8 +64,12 @@ def _q2(accept_totp) -> None:
         for window in (0, 1, 2):
             want = abs(offset) <= window
             got = accept_totp(RFC_SECRET, code, at, window, set())
-            expect(got is want, f"a code from {offset:+d} step(s) with window={window} should be "
-                                f"{'accepted' if want else 'refused'}")
+            if want:
+                expect(got is True, "a code from {offset:+d} step(s) with window={window} should be accepted",
+                       offset=offset, window=window)
+            else:
+                expect(got is False, "a code from {offset:+d} step(s) with window={window} should be refused",
+                       offset=offset, window=window)
     used: set[int] = set()
     code = totp(RFC_SECRET, at)
     expect(accept_totp(RFC_SECRET, code, at, 1, used) is True, "a fresh current code must be accepted")
@@ -80,7 +86,7 @@ def _q2(accept_totp) -> None:
 def _q3(sms_limits) -> None:
     limits = sms_limits()
     expect(isinstance(limits, dict) and set(limits) == SMS_KEYS,
-           f"return a dict with exactly the keys {sorted(SMS_KEYS)} (set every limit yourself)")
+           "return a dict with exactly the keys {keys} (set every limit yourself)", keys=sorted(SMS_KEYS))
     expect(isinstance(limits["max_attempts"], int) and limits["max_attempts"] >= 3,
            "customers mistype: allow at least 3 attempts per code")
     expect(60 <= limits["ttl"] <= 600, "the code should live between 1 and 10 minutes")
@@ -92,8 +98,9 @@ def _q3(sms_limits) -> None:
     service = SmsCodeService(FixedClock(), **limits, rng=np.random.default_rng(3))
     result = simulate_sms_attack(service, seed=4)
     expect(result["success_probability"] < 1e-4,
-           f"a guesser with many IP addresses got {result['codes']} codes and {result['guesses']} guesses in a day: "
-           f"success chance {result['success_probability']:.1e}, not under 1e-4")
+           "a guesser with many IP addresses got {codes} codes and {guesses} guesses in a day: "
+           "success chance {chance:.1e}, not under {limit}",
+           codes=result["codes"], guesses=result["guesses"], chance=result["success_probability"], limit="1e-4")
 
 
 @question("authentication.q4", title="A biometric threshold for a target FAR", points=2,
@@ -106,10 +113,11 @@ def _q4(choose_threshold) -> None:
         imp = scores.loc[~scores["genuine"], "score"].to_numpy()
         t = float(choose_threshold(gen.copy(), imp.copy(), target))
         far, frr = error_rates((gen, imp), t)
-        expect(far <= target, f"target FAR {target}: your threshold gives FAR {far:.4f}")
+        expect(far <= target, "target FAR {target}: your threshold gives FAR {far:.4f}", target=target, far=far)
         _, best_frr = error_rates((gen, imp), threshold_for_far((gen, imp), target))
-        expect(frr <= best_frr + 1e-12, f"target FAR {target}: FAR is met but FRR {frr:.3f} is higher than it "
-                                        "needs to be; lower the threshold as far as the target allows")
+        expect(frr <= best_frr + 1e-12, "target FAR {target}: FAR is met but FRR {frr:.3f} is higher than it "
+                                        "needs to be; lower the threshold as far as the target allows",
+               target=target, frr=frr)
 
 
 @question("authentication.q5", title="Design a step-up policy", points=3,
@@ -122,10 +130,11 @@ def _q5(my_policy) -> None:
                                   names=["yours"])
         row = table.iloc[0]
         expect(row["challenged share"] <= 0.06,
-               f"seed {seed}: {row['challenged share']:.1%} of payments challenged; the limit is 6%")
+               "seed {seed}: {share:.1%} of payments challenged; the limit is {limit:.0%}",
+               seed=seed, share=row["challenged share"], limit=0.06)
         expect(row["share of fraud value let through"] <= 0.15,
-               f"seed {seed}: {row['share of fraud value let through']:.1%} of fraud value gets through; "
-               "the limit is 15%")
+               "seed {seed}: {share:.1%} of fraud value gets through; the limit is {limit:.0%}",
+               seed=seed, share=row["share of fraud value let through"], limit=0.15)
 
 
 @question("authentication.q6", title="Verify a stored scrypt hash", points=2,
@@ -135,10 +144,12 @@ def _q6(check_password) -> None:
     for pw, params in (("correct horse", {"n": 2**8, "r": 8, "p": 1}), ("密码123", {"n": 2**9, "r": 4, "p": 2}),
                        ("x", {"n": 2**10, "r": 8, "p": 1})):
         stored = hash_password(pw, **params)
-        expect(check_password(pw, stored) is True, f"the right password must verify (parameters {params})")
+        expect(check_password(pw, stored) is True, "the right password must verify (parameters {params})",
+               params=params)
         expect(check_password(pw + "!", stored) is False, "a wrong password must not verify")
     for junk in ("", "md5$abc", "scrypt$n=256,r=8,p=1$%%%$%%%", "scrypt$n=abc$AA==$AA=="):
-        expect(check_password("pw", junk) is False, f"a malformed stored value {junk!r} must give False, not raise")
+        expect(check_password("pw", junk) is False, "a malformed stored value {stored!r} must give False, not raise",
+               stored=junk)
     try:
         source = inspect.getsource(check_password)
     except (OSError, TypeError):
@@ -158,7 +169,8 @@ def _q7(stuffing_rule) -> None:
         out = IDS([rule]).run(events)
         logins = out[out["type"] == "login"]
         m = detection_metrics(confusion_matrix(logins["attack"] == "credential_stuffing", logins["alert"]))
-        expect(m["recall"] >= 0.9, f"seed {seed}: only {m['recall']:.0%} of stuffing attempts alert (need 90%)")
+        expect(m["recall"] >= 0.9, "seed {seed}: only {recall:.0%} of stuffing attempts alert (need {need:.0%})",
+               seed=seed, recall=m["recall"], need=0.9)
         benign = logins[logins["attack"] == "none"]
-        expect(not benign["alert"].any(), f"seed {seed}: {int(benign['alert'].sum())} genuine logins raise alerts "
-                                          "(need none)")
+        expect(not benign["alert"].any(), "seed {seed}: {n} genuine logins raise alerts (need none)",
+               seed=seed, n=int(benign["alert"].sum()))

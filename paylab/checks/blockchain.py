@@ -94,11 +94,11 @@ def _q1(first_tampered) -> None:
     for what, chain, expected in _tampered_cases():
         got = first_tampered(chain)
         if expected is None:
-            expect(got is None, f"on {what} your function returned {got!r} instead of None")
+            expect(got is None, "on {what} your function returned {got!r} instead of None", what=what, got=got)
         else:
-            expect(got is not None, f"with {what} your function found nothing")
-            expect(got == expected, f"with {what} your function pointed at block {got}, "
-                   "which is not the first bad one")
+            expect(got is not None, "with {what} your function found nothing", what=what)
+            expect(got == expected, "with {what} your function pointed at block {got}, "
+                   "which is not the first bad one", what=what, got=got)
 
 
 def _trees():
@@ -117,9 +117,9 @@ def _q2(build_proof) -> None:
             expect(all(isinstance(s, MerkleStep) for s in proof),
                    "the proof must be a list of MerkleStep(sibling, side)")
             expect(verify_merkle_proof(txs[i], proof, root),
-                   f"the proof for leaf {i} of a {len(txs)}-leaf tree does not lead to the root")
+                   "the proof for leaf {leaf} of a {n}-leaf tree does not lead to the root", leaf=i, n=len(txs))
             expect(len(proof) <= max(1, math.ceil(math.log2(len(txs)))) or len(txs) == 1,
-                   f"the proof for leaf {i} of {len(txs)} leaves is longer than log2(n) steps")
+                   "the proof for leaf {leaf} of {n} leaves is longer than log2(n) steps", leaf=i, n=len(txs))
 
 
 @question("blockchain.q3", title="Verify a Merkle proof", points=2,
@@ -133,11 +133,11 @@ def _q3(verify) -> None:
         for i in range(len(txs)):
             proof = merkle_proof(txs, i)
             expect(verify(txs[i], proof, root) is True,
-                   f"a correct proof for leaf {i} of {len(txs)} leaves was rejected")
+                   "a correct proof for leaf {leaf} of {n} leaves was rejected", leaf=i, n=len(txs))
             for j in range(len(txs)):
                 if j != i:
                     expect(verify(txs[j], proof, root) is False,
-                           f"leaf {j} was accepted with the proof of leaf {i}")
+                           "leaf {other} was accepted with the proof of leaf {leaf}", other=j, leaf=i)
             if proof:
                 swapped = [MerkleStep(s.sibling, "left" if s.side == "right" else "right") for s in proof]
                 expect(verify(txs[i], swapped, root) is False,
@@ -154,9 +154,10 @@ def _q4(mine_nonce) -> None:
             expect(isinstance(got, int), "return the nonce as an int")
             digest = hashlib.sha256(header + got.to_bytes(8, "big")).digest()
             zeros = 256 - int.from_bytes(digest, "big").bit_length()
-            expect(zeros >= d, f"at difficulty {d} your nonce gives a hash with only {zeros} zero bits")
+            expect(zeros >= d, "at difficulty {d} your nonce gives a hash with only {zeros} zero bits",
+                   d=d, zeros=zeros)
             expect(got == mine(header, d).nonce,
-                   f"at difficulty {d} your nonce works but is not the smallest one: start at 0")
+                   "at difficulty {d} your nonce works but is not the smallest one: start at 0", d=d)
 
 
 @question("blockchain.q5", title="Reproduce the whitepaper", points=2,
@@ -166,10 +167,11 @@ def _q5(attacker_success) -> None:
     for (q, z), printed in WHITEPAPER_PRINTED.items():
         got = attacker_success(q, z)
         expect(isinstance(got, float), "return a float probability")
-        expect(f"{got:.7f}" == printed, f"for q = {q}, z = {z} your value differs from the whitepaper's table")
+        expect(f"{got:.7f}" == printed, "for q = {q}, z = {z} your value differs from the whitepaper's table",
+               q=q, z=z)
     for q, z in ((0.2, 3), (0.45, 7), (0.05, 2)):
         expect(abs(attacker_success(q, z) - double_spend_probability(q, z)) < 1e-9,
-               f"for q = {q}, z = {z} your value is off")
+               "for q = {q}, z = {z} your value is off", q=q, z=z)
     expect(attacker_success(0.5, 10) == 1.0 and attacker_success(0.7, 3) == 1.0,
            "an attacker with half the hash power or more always catches up")
     expect(attacker_success(0.1, 0) == 1.0, "with z = 0 the merchant has not waited at all")
@@ -186,7 +188,7 @@ def _q6(attack) -> None:
         expect(isinstance(est, float) and 0.0 <= est <= 1.0, "return the share of wins as a float in [0, 1]")
         se = math.sqrt(p_true * (1 - p_true) / trials)
         expect(abs(est - p_true) <= 4.5 * se + 1e-4,
-               f"for q = 0.3, z = {z} your estimate is far outside the closed form's sampling error")
+               "for q = 0.3, z = {z} your estimate is far outside the closed form's sampling error", z=z)
         expect(attack(0.3, z, trials, 1) == est, "the same seed must give the same estimate")
     expect(attack(0.3, 5, trials, 1) != attack(0.3, 5, trials, 2),
            "different seeds gave identical estimates: is the seed used?")
@@ -219,12 +221,15 @@ def _q7(timeout) -> None:
             except InvalidTransition:
                 got = None
             if want is None:
-                expect(got is None, f"a {name} escrow at t = {now} must refuse the timeout "
-                       "(raise InvalidTransition)")
+                expect(got is None, "a {state} escrow at t = {now} must refuse the timeout "
+                       "(raise InvalidTransition)", state=name, now=now)
                 continue
-            expect(got is not None, f"a {name} escrow at t = {now} refused a timeout that is due")
+            expect(got is not None, "a {state} escrow at t = {now} refused a timeout that is due",
+                   state=name, now=now)
             new, payouts = got
             expect(new.status == want[0].status,
-                   f"a {name} escrow at t = {now} ended as {new.status!r}, which is the wrong outcome")
+                   "a {state} escrow at t = {now} ended as {status!r}, which is the wrong outcome",
+                   state=name, now=now, status=new.status)
             expect(new.balance == 0, "after a timeout the contract must hold nothing")
-            expect(tuple(payouts) == want[1], f"a {name} escrow at t = {now} paid the wrong party or amount")
+            expect(tuple(payouts) == want[1], "a {state} escrow at t = {now} paid the wrong party or amount",
+                   state=name, now=now)

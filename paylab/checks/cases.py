@@ -38,10 +38,12 @@ def _q1(instalment_apr) -> None:
         nominal, effective = (Decimal(str(x)) for x in got)
         ref = credit.instalment_apr(principal, n, rate)
         expect(abs(nominal - ref.nominal_apr) < Decimal("1e-6"),
-               f"the nominal APR of {principal} over {n} months at {rate} a month is off "
-               f"(is it 12 × the flat fee? the fee is charged on the original principal every month)")
+               "the nominal APR of {principal} over {n} months at {rate} a month is off "
+               "(is it 12 × the flat fee? the fee is charged on the original principal every month)",
+               principal=principal, n=n, rate=rate)
         expect(abs(effective - ref.effective_annual) < Decimal("1e-6"),
-               f"the effective annual rate of {principal} over {n} months at {rate} a month is off")
+               "the effective annual rate of {principal} over {n} months at {rate} a month is off",
+               principal=principal, n=n, rate=rate)
 
 
 @question("cases.q2", title="Seven-day annualised yield", points=2,
@@ -55,7 +57,8 @@ def _q2(seven_day_yield) -> None:
         got = seven_day_yield([Decimal(x) for x in s])
         ref = wallet_yield.seven_day_yield(s)
         expect(abs(Decimal(str(got)) - ref) < Decimal("1e-6"),
-               f"the seven-day yield of {s} is off (compound convention, last 7 days, as a fraction)")
+               "the seven-day yield of {series} is off (compound convention, last 7 days, as a fraction)",
+               series=s)
     expect(_raises_invalid(seven_day_yield, ([Decimal("0.6")] * 6,), "incomes"),
            "six values are not a week: raise InvalidInput with field 'incomes'")
 
@@ -71,10 +74,12 @@ def _q3(choose_auto_confirm) -> None:
         d = choose_auto_confirm(p, target)
         expect(isinstance(d, int) and not isinstance(d, bool), "return a whole number of days (an int)")
         lgf = escrow_trust.loss_given_fraud(replace(p, auto_confirm_days=float(d)), "escrow_dispute")
-        expect(lgf <= target, f"with {d} days the buyer still loses {lgf:.1%} of the price, above {target:.0%}")
+        expect(lgf <= target, "with {days} days the buyer still loses {loss:.1%} of the price, above {target:.0%}",
+               days=d, loss=lgf, target=target)
         if d > 1:
             shorter = escrow_trust.loss_given_fraud(replace(p, auto_confirm_days=float(d - 1)), "escrow_dispute")
-            expect(shorter > target, f"{d - 1} days already meet the target of {target:.0%}: choose the shortest")
+            expect(shorter > target, "{days} days already meet the target of {target:.0%}: choose the shortest",
+                   days=d - 1, target=target)
     expect(_raises_invalid(choose_auto_confirm, (replace(base, dispute_win_rate=0.0), 0.01),
                            "max_loss_given_fraud"),
            "a target no period up to 60 days can meet must raise InvalidInput with field 'max_loss_given_fraud'")
@@ -94,14 +99,15 @@ def _q4(reserve_plan) -> None:
         expect(isinstance(amount, Money) and amount.currency == daily.currency,
                "the reserve amount is Money in the currency of the sales")
         expect(amount == disputes.chargeback_reserve(daily, rate, window, safety),
-               f"the reserve for {daily} a day, {rate:.1%} chargebacks over {window} days is off "
-               "(did you round up to the minor unit?)")
+               "the reserve for {daily} a day, {rate:.1%} chargebacks over {window} days is off "
+               "(did you round up to the minor unit?)", daily=daily, rate=rate, window=window)
         share = Decimal(str(share))
         expect(share == share.quantize(Decimal("0.001")), "give the reserve rate in steps of 0.1 % (0.001)")
         held = daily.amount * share * hold
-        expect(held >= amount.amount, f"a rolling reserve of {share} held {hold} days does not cover {amount}")
+        expect(held >= amount.amount, "a rolling reserve of {share} held {hold} days does not cover {amount}",
+               share=share, hold=hold, amount=amount)
         expect(daily.amount * (share - Decimal("0.001")) * hold < amount.amount,
-               f"a lower rate than {share} already covers {amount}: choose the smallest")
+               "a lower rate than {share} already covers {amount}: choose the smallest", share=share, amount=amount)
 
 
 @question("cases.q5", title="How much friction can the checkout afford?", points=2,
@@ -115,10 +121,13 @@ def _q5(max_challenge_rate) -> None:
         c = float(max_challenge_rate(p, target))
         expect(0.0 <= c <= 1.0, "a challenge rate is a share between 0 and 1")
         conv = checkout.conversion(replace(p, challenge_rate=c))
-        expect(conv >= target - 1e-9, f"challenging {c:.3f} of buyers brings conversion to {conv:.4f}, below {target}")
+        expect(conv >= target - 1e-9,
+               "challenging {rate:.3f} of buyers brings conversion to {conv:.4f}, below {target}",
+               rate=c, conv=conv, target=target)
         if c < 1.0:
             more = checkout.conversion(replace(p, challenge_rate=min(1.0, c + 0.001)))
-            expect(more < target, f"you could challenge more than {c:.3f} and still convert {target}")
+            expect(more < target, "you could challenge more than {rate:.3f} and still convert {target}",
+                   rate=c, target=target)
     expect(_raises_invalid(max_challenge_rate, (base, 0.9), "min_conversion"),
            "a target the steps alone already miss must raise InvalidInput with field 'min_conversion'")
 
@@ -148,9 +157,10 @@ def _q6(choose_rules) -> None:
         expect(len(set(chosen)) == len(chosen), "name each rule once")
         real, fake = social.rule_pass_rates([rules[c] for c in chosen])
         expect(1 - real <= limit + 1e-12,
-               f"your rules block {1 - real:.1%} of real users, more than the {limit:.0%} allowed")
+               "your rules block {blocked:.1%} of real users, more than the {limit:.0%} allowed",
+               blocked=1 - real, limit=limit)
         expect(fake <= _best_fake_pass(rules, limit) + 1e-12,
-               f"another set of rules within the {limit:.0%} limit lets fewer fakes through")
+               "another set of rules within the {limit:.0%} limit lets fewer fakes through", limit=limit)
 
 
 @question("cases.q7", title="Paying only the minimum", points=2,
@@ -167,6 +177,7 @@ def _q7(months_to_repay) -> None:
         months, interest = got
         params = credit.RevolvingParams(min_payment_rate=rate, daily_interest_rate=daily)
         plan = credit.minimum_payment_plan(balance, params)
-        expect(months == len(plan), f"{balance} at a {rate:.0%} minimum takes a different number of months")
+        expect(months == len(plan), "{balance} at a {rate:.0%} minimum takes a different number of months",
+               balance=balance, rate=rate)
         expect(interest == sum(plan["interest"], Money.zero(balance.currency)),
-               f"the total interest on {balance} at a {rate:.0%} minimum is off")
+               "the total interest on {balance} at a {rate:.0%} minimum is off", balance=balance, rate=rate)

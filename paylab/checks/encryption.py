@@ -57,8 +57,8 @@ def _q1(seal_payment) -> None:
         expect(isinstance(obj, dict), "the plaintext must be a JSON object")
         expect(obj.get("order_id") == order_id and obj.get("amount_minor") == amount
                and obj.get("currency") == currency,
-               f"the JSON for order {order_id!r} must hold order_id, amount_minor and currency "
-               "with the values given")
+               "the JSON for order {order!r} must hold order_id, amount_minor and currency "
+               "with the values given", order=order_id)
         expect(isinstance(obj.get("amount_minor"), int), "amount_minor must stay an integer")
         expect(sealed.aad == order_id.encode(),
                "the order id must travel as associated data (UTF-8 bytes), so it is authenticated")
@@ -78,12 +78,13 @@ def _q2(open_payment) -> None:
     expect(got == msg, "a genuine message must come back as the dict that was sealed")
     flipped = bytearray(sealed.ciphertext)
     flipped[3] ^= 0x01
-    cases = {"a flipped ciphertext bit": replace(sealed, ciphertext=bytes(flipped)),
-             "a changed order id (AAD)": replace(sealed, aad=b"A1002"),
-             "a changed nonce": replace(sealed, nonce=bytes(12)),
-             "a cut-off tag": replace(sealed, ciphertext=sealed.ciphertext[:-1])}
-    for what, forged in cases.items():
-        expect(open_payment(key, forged) is None, f"a message with {what} must give None")
+    expect(open_payment(key, replace(sealed, ciphertext=bytes(flipped))) is None,
+           "a message with a flipped ciphertext bit must give None")
+    expect(open_payment(key, replace(sealed, aad=b"A1002")) is None,
+           "a message with a changed order id (AAD) must give None")
+    expect(open_payment(key, replace(sealed, nonce=bytes(12))) is None, "a message with a changed nonce must give None")
+    expect(open_payment(key, replace(sealed, ciphertext=sealed.ciphertext[:-1])) is None,
+           "a message with a cut-off tag must give None")
     expect(open_payment(os.urandom(32), sealed) is None, "the wrong key must give None")
 
 
@@ -106,8 +107,8 @@ def _q3(same_amount) -> None:
                "return a list of int indices")
         want = [i for i, p in enumerate(plain) if p[16:32] == plain[mine][16:32]]
         expect(mine in got, "your own record has your amount too: include its index")
-        expect(sorted(got) == want, f"for record {mine} the list of indices is not right "
-               f"({len(got)} found, {len(want)} expected)")
+        expect(sorted(got) == want, "for record {mine} the list of indices is not right "
+               "({found} found, {want} expected)", mine=mine, found=len(got), want=len(want))
 
 
 @question("encryption.q4", title="Exploit nonce reuse: read a second message", points=2,
@@ -160,8 +161,8 @@ def _q6(count_accepted_forgeries) -> None:
 
     got = count_accepted_forgeries(gcm, sealed)
     expect(isinstance(got, tuple) and len(got) == 2, "return a tuple (attempts, accepted)")
-    expect(got[0] == total, f"flip each bit of nonce, ciphertext+tag and AAD once: expected "
-           f"{total} attempts, got {got[0]}")
+    expect(got[0] == total, "flip each bit of nonce, ciphertext+tag and AAD once: expected "
+           "{want} attempts, got {got}", want=total, got=got[0])
     expect(len(seen) == total and (sealed.nonce, sealed.ciphertext, sealed.aad) not in seen,
            "each attempt must be a different one-bit change of the sealed message")
     expect(got[1] == 0, "AES-GCM accepted none of them: count only forgeries that decrypt")
@@ -193,22 +194,37 @@ def _q7(is_trusted) -> None:
     other = make_ca("Other CA", now=EPOCH_2026)
     impostor = make_ca("Paylab Root CA", now=EPOCH_2026)
     forged = certificate_pem(tamper_certificate(cert, b"gateway.paylab", b"gateway.paylaX"))
-    cases = {
-        "an expired certificate": (cert_pem, ca_pem, EPOCH_2026 + 91 * DAY),
-        "a certificate not yet valid": (cert_pem, ca_pem, EPOCH_2026 - DAY),
-        "a certificate checked against another CA": (cert_pem, certificate_pem(other.certificate),
-                                                     EPOCH_2026 + DAY),
-        "a CA that only copies the real CA's name": (cert_pem,
-                                                     certificate_pem(impostor.certificate),
-                                                     EPOCH_2026 + DAY),
-        "a certificate whose name was edited": (forged, ca_pem, EPOCH_2026 + DAY),
-        "a malformed PEM": (cert_pem[:200] + "garbage" + cert_pem[260:], ca_pem, EPOCH_2026),
-        "a leaf certificate used as CA": (cert_pem, cert_pem, EPOCH_2026 + DAY),
-    }
-    for what, args in cases.items():
+
+    def outcome(*args: object) -> tuple[object, str | None]:
+        """What is_trusted returns, or the name of the PaylabError it raised (it should return False)."""
         try:
-            got = is_trusted(*args)
+            return is_trusted(*args), None
         except PaylabError as exc:
-            raise Wrong(f"is_trusted raised {type(exc).__name__} for {what}; "
-                                 "return False instead") from None
-        expect(got is False, f"{what} must not be trusted")
+            return None, type(exc).__name__
+
+    got, error = outcome(cert_pem, ca_pem, EPOCH_2026 + 91 * DAY)
+    expect(error is None, "is_trusted raised {error} for an expired certificate; return False instead", error=error)
+    expect(got is False, "an expired certificate must not be trusted")
+    got, error = outcome(cert_pem, ca_pem, EPOCH_2026 - DAY)
+    expect(error is None, "is_trusted raised {error} for a certificate not yet valid; return False instead",
+           error=error)
+    expect(got is False, "a certificate not yet valid must not be trusted")
+    got, error = outcome(cert_pem, certificate_pem(other.certificate), EPOCH_2026 + DAY)
+    expect(error is None, "is_trusted raised {error} for a certificate checked against another CA; "
+           "return False instead", error=error)
+    expect(got is False, "a certificate checked against another CA must not be trusted")
+    got, error = outcome(cert_pem, certificate_pem(impostor.certificate), EPOCH_2026 + DAY)
+    expect(error is None, "is_trusted raised {error} for a CA that only copies the real CA's name; "
+           "return False instead", error=error)
+    expect(got is False, "a CA that only copies the real CA's name must not be trusted")
+    got, error = outcome(forged, ca_pem, EPOCH_2026 + DAY)
+    expect(error is None, "is_trusted raised {error} for a certificate whose name was edited; "
+           "return False instead", error=error)
+    expect(got is False, "a certificate whose name was edited must not be trusted")
+    got, error = outcome(cert_pem[:200] + "garbage" + cert_pem[260:], ca_pem, EPOCH_2026)
+    expect(error is None, "is_trusted raised {error} for a malformed PEM; return False instead", error=error)
+    expect(got is False, "a malformed PEM must not be trusted")
+    got, error = outcome(cert_pem, cert_pem, EPOCH_2026 + DAY)
+    expect(error is None, "is_trusted raised {error} for a leaf certificate used as CA; return False instead",
+           error=error)
+    expect(got is False, "a leaf certificate used as CA must not be trusted")

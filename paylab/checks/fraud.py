@@ -72,14 +72,14 @@ def _q1(fraud_share_by_type) -> None:
     for seed in (5, 6):
         df = generate_transactions(n_steps=48, n_customers=800, fraud_rate=0.01, seed=seed)
         got = fraud_share_by_type(df)
-        expect(isinstance(got, pd.Series), f"return a pandas Series, not {type(got).__name__}")
-        expect(set(map(str, got.index)) == set(TYPES), f"the index must hold the five types {TYPES}")
+        expect(isinstance(got, pd.Series), "return a pandas Series, not {kind}", kind=type(got).__name__)
+        expect(set(map(str, got.index)) == set(TYPES), "the index must hold the five types {types}", types=TYPES)
         got = got.copy()
         got.index = got.index.map(str)
         for t in TYPES:
             rows = df[df["type"].astype(str) == t]
             want = float(rows["isFraud"].mean()) if len(rows) else 0.0
-            expect(abs(float(got[t]) - want) < 1e-12, f"the share for {t} is off (seed {seed})")
+            expect(abs(float(got[t]) - want) < 1e-12, "the share for {type} is off (seed {seed})", type=t, seed=seed)
     tiny = pd.DataFrame({"type": ["TRANSFER", "TRANSFER", "PAYMENT"], "isFraud": [1, 0, 0]})
     got = fraud_share_by_type(tiny)
     got.index = got.index.map(str)
@@ -94,12 +94,13 @@ def _q2(velocity_flags) -> None:
     df = _frame("raw").iloc[:1500]
     for limit in (1, 2, 3):
         got = np.asarray(velocity_flags(df, limit))
-        expect(got.shape == (len(df),), f"return one flag per row ({len(df)}), got shape {got.shape}")
+        expect(got.shape == (len(df),), "return one flag per row ({n}), got shape {shape}", n=len(df),
+               shape=got.shape)
         expect(got.dtype == bool, "return booleans")
         want = _ref_velocity(df, limit)
         wrong = np.flatnonzero(got != want)
-        expect(wrong.size == 0, f"limit={limit}: {wrong.size} rows flagged wrongly, the first at position "
-                                f"{wrong[0] if wrong.size else 0}")
+        expect(wrong.size == 0, "limit={limit}: {n} rows flagged wrongly, the first at position {first}",
+               limit=limit, n=wrong.size, first=wrong[0] if wrong.size else 0)
     half = df.iloc[:700]
     expect((np.asarray(velocity_flags(half, 2)) == np.asarray(velocity_flags(df, 2))[:700]).all(),
            "a flag changed when later rows were removed: the rule must look only at the past")
@@ -126,11 +127,11 @@ def _q3(train_time_split) -> None:
     expect(rest["step"].max() < test["step"].min(),
            "some training rows are later than some test rows: split by step, not at random")
     share = len(test) / len(df)
-    expect(0.2 <= share <= 0.4, f"the test part is {share:.0%} of the rows; keep about 30 %")
+    expect(0.2 <= share <= 0.4, "the test part is {share:.0%} of the rows; keep about 30 %", share=share)
     y = test["isFraud"].to_numpy()
     pr = evaluate(scores, y)["pr_auc"]
-    expect(pr > 5 * y.mean(), f"the scores rank fraud badly (PR-AUC {pr:.3f}); train a model on the "
-                              "training part")
+    expect(pr > 5 * y.mean(), "the scores rank fraud badly (PR-AUC {pr:.3f}); train a model on the "
+                              "training part", pr=pr)
 
 
 @question("fraud.q4", title="The cost-optimal threshold", points=2,
@@ -152,8 +153,9 @@ def _q4(cheapest_threshold) -> None:
         expect(isinstance(t, (int, float, np.floating)), "return the threshold as a number")
         best = choose_threshold(s, y, a, review, friction).cost
         got = expected_cost(s, y, float(t), a, review, friction)
-        expect(got == best, f"with {len(s)} scores, review {review} and friction {friction} your threshold "
-                            f"costs {got} minor units; a cheaper one exists")
+        expect(got == best, "with {n} scores, review {review} and friction {friction} your threshold "
+                            "costs {got} minor units; a cheaper one exists",
+               n=len(s), review=review, friction=friction, got=got)
 
 
 @question("fraud.q5", title="Explain a false positive", points=1,
@@ -165,7 +167,8 @@ def _q5(risk_reasons) -> None:
         row = df.iloc[int(i)]
         got = risk_reasons(row)
         expect(isinstance(got, list), "return a list of strings")
-        expect(got == _ref_reasons(row), f"row {int(i)}: the red flags differ (check each rule and the order)")
+        expect(got == _ref_reasons(row), "row {row}: the red flags differ (check each rule and the order)",
+               row=int(i))
     base = df.iloc[0].copy()
     for col, val in (("device_change", 0), ("location_change", 0), ("new_payee", 0), ("velocity_1h", 0),
                      ("amount_ratio", 1.0), ("hour", 12)):
@@ -192,8 +195,8 @@ def _q6(strict_premium) -> None:
         got = strict_premium(s, y, a, review, friction, strict)
         expect(isinstance(got, (int, np.integer)), "return the premium as int minor units")
         want = expected_cost(s, y, strict, a, review, friction) - choose_threshold(s, y, a, review, friction).cost
-        expect(got >= 0, f"case {k}: a premium over the cheapest policy cannot be negative")
-        expect(got == want, f"case {k}: strict threshold {strict}, the premium is off")
+        expect(got >= 0, "case {case}: a premium over the cheapest policy cannot be negative", case=k)
+        expect(got == want, "case {case}: strict threshold {strict}, the premium is off", case=k, strict=strict)
 
 
 @question("fraud.q7", title="What a random split leaks", points=1,
@@ -207,6 +210,6 @@ def _q7(case_leak_share) -> None:
         seen = set(tr.loc[tr["fraudCase"] >= 0, "fraudCase"])
         cases = te.loc[te["fraudCase"] >= 0, "fraudCase"]
         want = float(cases.isin(seen).mean())
-        expect(abs(float(got) - want) < 1e-12, f"{name} split: the share is off")
+        expect(abs(float(got) - want) < 1e-12, "{split} split: the share is off", split=name)
     none = df[df["isFraud"] == 0]
     expect(float(case_leak_share(none, none)) == 0.0, "with no fraud in test, return 0.0")

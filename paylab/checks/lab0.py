@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from paylab.cards import card_brand, luhn_check_digit, luhn_valid
-from paylab.checks import expect, question
+from paylab.checks import expect, question, wrong
 from paylab.errors import InvalidInput
 from paylab.money import Money
 from paylab.qr import encode_merchant_qr, parse_merchant_qr
@@ -20,15 +20,18 @@ def _q1(split_payment) -> None:
     for total, ratios in cases:
         parts = split_payment(total, ratios)
         expect(isinstance(parts, list) and len(parts) == len(ratios),
-               f"split_payment({total!r}, {ratios}) must return a list with one Money per ratio")
+               "split_payment({total!r}, {ratios}) must return a list with one Money per ratio",
+               total=total, ratios=ratios)
         expect(all(isinstance(p, Money) and p.currency == total.currency for p in parts),
                "every part must be Money in the currency of the total")
-        expect(sum(parts) == total, f"the parts of {total} for ratios {ratios} add up to {sum(parts)}")
+        expect(sum(parts) == total, "the parts of {total} for ratios {ratios} add up to {got}",
+               total=total, ratios=ratios, got=sum(parts))
         weight = sum(ratios)
         for p, r in zip(parts, ratios, strict=True):
             ideal = total.minor_units * r / weight
             expect(abs(p.minor_units - ideal) < 1,
-                   f"for ratios {ratios} a part of {p} is more than one minor unit from its fair share")
+                   "for ratios {ratios} a part of {part} is more than one minor unit from its fair share",
+                   ratios=ratios, part=p)
 
 
 @question("lab0.q2", title="Describe a card number", points=2,
@@ -47,7 +50,7 @@ def _q2(describe_card) -> None:
     for junk in ("4111-abcd", "123"):
         r = describe_card(junk)
         expect(r.get("valid") is False and r.get("reason"),
-               f"describe_card({junk!r}) must return valid=False and a reason, not raise")
+               "describe_card({pan!r}) must return valid=False and a reason, not raise", pan=junk)
 
 
 @question("lab0.q3", title="Compute the Luhn check digit yourself", points=2,
@@ -58,7 +61,7 @@ def _q3(check_digit) -> None:
         partial = "".join(rng.choice("0123456789") for _ in range(rng.randint(11, 18)))
         got = check_digit(partial)
         expect(isinstance(got, str) and len(got) == 1, "return the digit as a one-character string")
-        expect(got == luhn_check_digit(partial), f"wrong check digit for {partial}")
+        expect(got == luhn_check_digit(partial), "wrong check digit for {partial}", partial=partial)
 
 
 @question("lab0.q4", title="Build a dynamic merchant QR payload", points=2,
@@ -70,9 +73,10 @@ def _q4(order_qr) -> None:
         try:
             data = parse_merchant_qr(payload)
         except InvalidInput as exc:
-            raise AssertionError(f"the payload does not parse: {exc}") from None
+            raise wrong("the payload does not parse: {error}", error=exc) from None
         expect(data["dynamic"], "a payload with an amount is dynamic (field 01 = 12)")
-        expect(data["amount"] == Money(amount, "CNY"), f"the payload for {amount} carries {data['amount']}")
+        expect(data["amount"] == Money(amount, "CNY"), "the payload for {amount} carries {got}",
+               amount=amount, got=data["amount"])
         expect(data["currency"] == "CNY" and data["country"] == "CN", "the shop sells in CNY in CN")
         expect(data["merchant_name"] == "PAYLAB TEA HOUSE", "use the merchant name given in the task")
 
@@ -87,8 +91,8 @@ def _q5(forge_amount) -> None:
         try:
             data = parse_merchant_qr(forged)
         except InvalidInput as exc:
-            raise AssertionError(f"the forged payload is refused: {exc}") from None
+            raise wrong("the forged payload is refused: {error}", error=exc) from None
         before = parse_merchant_qr(original)
-        expect(data["amount"] == Money(new, "CNY"), f"the forged payload should ask for {new}")
+        expect(data["amount"] == Money(new, "CNY"), "the forged payload should ask for {amount}", amount=new)
         for key in ("merchant_name", "merchant_city", "merchant_accounts", "mcc", "currency"):
-            expect(data[key] == before[key], f"only the amount may change, but {key} changed too")
+            expect(data[key] == before[key], "only the amount may change, but {key} changed too", key=key)

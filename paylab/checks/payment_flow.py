@@ -36,7 +36,8 @@ def _q1(drive) -> None:
         gw, card = _world()
         pi = drive(gw, "shop", card, Money(amount, "CNY"))
         expect(pi is not None and hasattr(pi, "status"), "return the PaymentIntent")
-        expect(pi.status == "succeeded", f"a CNY {amount} payment ended in {pi.status!r}, not succeeded")
+        expect(pi.status == "succeeded", "a CNY {amount} payment ended in {status!r}, not succeeded",
+               amount=amount, status=pi.status)
         states = [s for _, s in pi.history]
         expect("requires_capture" in states, "the payment never waited in requires_capture: use capture='manual'")
         big = Money(amount, "CNY") >= Money("2000.00", "CNY")
@@ -87,14 +88,18 @@ def _q2(verify) -> None:
     for payload, header, secret, now, ok in _cases(rng):
         got = verify(payload, header, secret, now)
         expect(isinstance(got, bool), "return True or False")
-        expect(got is ok, f"header {header[:24]}… at now={now}: expected {'valid' if ok else 'invalid'}")
+        if ok:
+            expect(got is True, "header {header}… at now={now}: expected valid", header=header[:24], now=now)
+        else:
+            expect(got is False, "header {header}… at now={now}: expected invalid", header=header[:24], now=now)
     payload = b'{"id":"evt_x"}'
     h = sign_webhook(payload, "s", 1000)
     expect(verify(payload, h, "s", 1300) is True, "a notice exactly 300 s old is still inside the tolerance")
     expect(verify(payload, h, "s", 1301) is False, "a notice 301 s old is a replay")
     expect(verify(payload, h, "s", 700) is True, "a timestamp up to 300 s in the future is accepted too")
     for bad in ("", "t=1000", "v1=" + "0" * 64, "t=abc,v1=00", "nonsense"):
-        expect(verify(payload, bad, "s", 1000) is False, f"malformed header {bad!r} must be invalid, not crash")
+        expect(verify(payload, bad, "s", 1000) is False, "malformed header {header!r} must be invalid, not crash",
+               header=bad)
     mac = hmac.new(b"s", b"1000." + payload, hashlib.sha256).hexdigest()
     expect(verify(payload, f"t=1000,v0=abc,v1={mac}", "s", 1000) is True, "ignore schemes other than v1")
 
@@ -143,7 +148,7 @@ def _q4(net_positions) -> None:
         expect(set(got) == set(want.index), "include every party that pays or receives")
         expect(sum(got.values()) == 0, "net positions must sum to zero")
         for party, value in want.items():
-            expect(got[party] == int(value), f"wrong net position for {party}")
+            expect(got[party] == int(value), "wrong net position for {party}", party=party)
     expect(net_positions([("A", "B", 5), ("B", "A", 5)]) == {"A": 0, "B": 0}, "equal and opposite debts net to 0")
 
 
@@ -157,11 +162,11 @@ def _q5(reconcile_refs) -> None:
         got = reconcile_refs(records.copy(), statement.copy())
         expect(isinstance(got, dict), "return a dict of sets")
         for kind in ("missing", "duplicated", "mismatched", "unexpected"):
-            expect(kind in got, f"the result needs the key {kind!r}")
+            expect(kind in got, "the result needs the key {kind!r}", kind=kind)
             found = set(got[kind])
             planted = getattr(truth, kind)
-            expect(found >= planted, f"day {seed}: some {kind} items were not found")
-            expect(found <= planted, f"day {seed}: items reported as {kind} that are not")
+            expect(found >= planted, "day {seed}: some {kind} items were not found", seed=seed, kind=kind)
+            expect(found <= planted, "day {seed}: items reported as {kind} that are not", seed=seed, kind=kind)
 
 
 def _trade_status(paid: float | None, confirm: float | None, dispute: float | None, day: float,
@@ -210,5 +215,6 @@ def _q6(escrow_status) -> None:
     for paid, confirm, dispute, day, auto in cases:
         want = _trade_status(paid, confirm, dispute, day, auto)
         got = escrow_status(paid, confirm, dispute, day, auto)
-        expect(got == want, f"paid={paid}, confirmed={confirm}, disputed={dispute}, day {day}, "
-                            f"auto-confirm {auto} days: expected a different status than {got!r}")
+        expect(got == want, "paid={paid}, confirmed={confirm}, disputed={dispute}, day {day}, "
+                            "auto-confirm {auto} days: expected a different status than {got!r}",
+               paid=paid, confirm=confirm, dispute=dispute, day=day, auto=auto, got=got)
