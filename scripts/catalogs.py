@@ -54,8 +54,10 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _add(po: Path, ids: list[str], lang: str, comment: str) -> int:
-    """Add ``ids`` that no catalog of ``lang`` translates to ``po`` (created if missing); returns how many."""
+def _add(po: Path, ids: list[str], lang: str, comment: str, used: set[str] | None = None) -> int:
+    """Add ``ids`` that no catalog of ``lang`` translates to ``po`` (created if missing); returns how many.
+
+    With ``used`` (every string the source still writes), untranslated entries it no longer writes go."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
 
@@ -68,6 +70,11 @@ def _add(po: Path, ids: list[str], lang: str, comment: str) -> int:
     else:
         cat = Catalog(locale=lang, project="paylab", header_comment=f"# {comment}")
     added = 0
+    if used is not None:
+        keep = used | {template(u)[0] for u in used}
+        for m in [m for m in cat if m.id and not m.string and m.id not in keep]:
+            del cat[m.id]
+            added += 1
     for text in ids:
         msgid = template(text)[0] if template(text)[1] else text
         if msgid in known or text in known or msgid in cat:
@@ -94,18 +101,32 @@ def outputs(lang: str, pages: list[str]) -> int:
         if pages and page not in pages:
             continue
         n = _add(folder / f"{page.replace('/', '.')}.po", untranslated_outputs(nb, lang), lang,
-                 f"What the code of {page} writes (figures, tables, printed lines), in {lang}.")
-        print(f"{page}: {n} new")
+                 f"What the code of {page} writes (figures, tables, printed lines), in {lang}.",
+                 used=set(_everything(untranslated_outputs, nb, lang)))
+        print(f"{page}: {n} new or gone")
     for module in sorted((ROOT / "paylab" / "checks").glob("*.py")):
         name = "checks" if module.stem == "__init__" else f"checks.{module.stem}"
         if pages and name not in pages:
             continue
         found, fstrings = feedback_messages(module)
-        n = _add(folder / f"{name}.po", found, lang, f"Lab feedback of paylab/{name.replace('.', '/')}.py, in {lang}.")
-        print(f"{name}: {n} new" + (f" ({len(fstrings)} f-string messages cannot be translated: lines "
+        n = _add(folder / f"{name}.po", found, lang, f"Lab feedback of paylab/{name.replace('.', '/')}.py, in {lang}.",
+                 used=set(found))
+        print(f"{name}: {n} new or gone" + (f" ({len(fstrings)} f-string messages cannot be translated: lines "
                                      f"{', '.join(map(str, fstrings))})" if fstrings else ""))
     _strip_format_flags(folder, [])
     return 0
+
+
+def _everything(find, *args):
+    """What ``find`` reports with no catalog at all: every string the source writes."""
+    import paylab.language as lg
+
+    real = lg.messages
+    lg.messages = lambda lang: {}
+    try:
+        return find(*args)
+    finally:
+        lg.messages = real
 
 
 def _strip_format_flags(folder: Path, pages: list[str]) -> None:
