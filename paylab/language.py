@@ -27,9 +27,9 @@ from typing import Any
 
 from paylab.errors import InvalidInput
 
-__all__ = ["LANGUAGES", "CATALOGS", "language", "use_language", "speaking", "output_languages", "messages",
-           "translate", "translate_lines", "translate_html", "translate_output", "needs_translation", "template",
-           "fill", "collecting", "mimebundle", "alternate"]
+__all__ = ["LANGUAGES", "CATALOGS", "language", "use_language", "TranslatedStream", "speaking", "output_languages",
+           "messages", "translate", "translate_lines", "translate_html", "translate_output", "needs_translation",
+           "template", "fill", "collecting", "mimebundle", "alternate"]
 
 #: Languages paylab can speak; English is the source language and has no catalog.
 LANGUAGES = ("en", "zh_CN")
@@ -70,13 +70,60 @@ def language() -> str:
 
 
 def use_language(lang: str) -> None:
-    """Make ``lang`` the language of this kernel's figures, tables and feedback (a Chinese notebook's first cell)."""
+    """Make ``lang`` the language of this kernel's figures, tables, feedback and printed lines (a Chinese
+    notebook's first cell). In a Jupyter kernel, what cells print is translated line by line from then on."""
     _check(lang)
     _chosen[:] = [lang]
     if lang != "en":
         from paylab.plots import cjk_notice
 
         cjk_notice()
+        _translate_printing()
+
+
+class TranslatedStream:
+    """A text stream that writes each finished line in the language of the moment (see :func:`language`).
+
+    Wraps a kernel's ``sys.stdout`` so that a cell's ``print`` reads like the Chinese notebook's saved
+    output; the unfinished end of a line waits for its newline or for :meth:`flush`."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise InvalidInput("text", "a str", f"a stream of text cannot write {type(text).__name__}")
+        self._pending += text
+        if "\n" in self._pending:
+            done, self._pending = self._pending.rsplit("\n", 1)
+            self.raw.write(translate_lines(done + "\n", language()))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            rest, self._pending = self._pending, ""
+            self.raw.write(translate(rest))
+        self.raw.flush()
+
+    def __getattr__(self, name: str) -> Any:  # encoding, isatty, fileno, … of the stream it wraps
+        return getattr(self.raw, name)
+
+
+def _translate_printing() -> None:
+    """In an IPython kernel, put a :class:`TranslatedStream` on ``sys.stdout`` (once) and flush it after each cell."""
+    import sys
+
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with every Jupyter kernel
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None or isinstance(sys.stdout, TranslatedStream):
+        return
+    stream = TranslatedStream(sys.stdout)
+    sys.stdout = stream
+    shell.events.register("post_execute", stream.flush)
 
 
 @contextmanager

@@ -29,7 +29,7 @@ _EXTENSIONS = {"colon_fence", "dollarmath", "amsmath", "deflist", "substitution"
 
 #: The first code cell of a translated notebook: the kernel draws figures, tables and feedback in ``lang``.
 LANGUAGE_CELL = {"zh_CN": 'from paylab.language import use_language\n\n'
-                          'use_language("{lang}")  # 本笔记本的图表、表格和检查反馈都用中文显示'}
+                          'use_language("{lang}")  # 本笔记本的图表、表格、打印输出和检查反馈都用中文显示'}
 
 
 def _check_lang(lang: str) -> str:
@@ -142,7 +142,8 @@ def missing(path: str | Path, lang: str = "zh_CN", *, root: Path = ROOT) -> list
 
 
 def translate_notebook(path: str | Path, lang: str = "zh_CN", *, root: Path = ROOT) -> Any:
-    """The notebook at ``path`` with its Markdown in ``lang``; code, outputs and tags unchanged."""
+    """The notebook at ``path`` with its Markdown and saved outputs in ``lang`` (as its kernel, told by
+    the first cell :data:`LANGUAGE_CELL`, draws and prints them); code and tags unchanged."""
     import nbformat
 
     path = Path(path)
@@ -156,7 +157,8 @@ def translate_notebook(path: str | Path, lang: str = "zh_CN", *, root: Path = RO
         cell.source = translate_markdown(cell.source, messages)[0]
     for cell in nb.cells:  # figures, tables and feedback as the kernel draws them in ``lang``
         if cell.cell_type == "code" and cell.get("outputs"):
-            cell.outputs = [nbformat.from_dict(translate_output(o, lang)) for o in cell.outputs]
+            cell.outputs = [nbformat.from_dict(translate_output(o, lang, text=o.get("output_type") == "stream"))
+                            for o in cell.outputs]
     first = next((k for k, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
     nb.cells.insert(first, nbformat.v4.new_code_cell(LANGUAGE_CELL.get(lang, "").format(lang=lang)))
     nb.metadata["paylab"] = {**nb.metadata.get("paylab", {}), "language": lang}

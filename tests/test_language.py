@@ -211,3 +211,37 @@ def test_the_shipped_catalogs_load():
     assert lg.messages("en") == {}
     with pytest.raises(InvalidInput):
         lg.messages("xx")
+
+
+def test_printed_lines_are_translated_when_finished(zh):
+    import io
+
+    raw = io.StringIO()
+    out = lg.TranslatedStream(raw)
+    with lg.speaking("zh_CN"):
+        out.write("fee on CNY ")
+        assert raw.getvalue() == ""  # an unfinished line waits
+        out.write("268.00")
+        out.write("\n")
+        out.write("Alipay\nno such sentence\nyes")
+        out.flush()
+    assert raw.getvalue() == "CNY 268.00 的手续费\n支付宝\nno such sentence\n是"
+    with pytest.raises(InvalidInput, match="text"):
+        out.write(b"bytes")
+    assert out.getvalue() == raw.getvalue()  # anything else is the wrapped stream's
+
+
+def test_a_chinese_kernel_prints_in_chinese(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('from paylab.language import use_language\nuse_language("zh_CN")'),
+        nbformat.v4.new_code_cell('print("status:", "succeeded")\nprint("Alipay", end="")'),
+        nbformat.v4.new_code_cell('print("yes")')])
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    printed = ["".join(o.get("text", "") for o in c.outputs if o.output_type == "stream") for c in nb.cells[1:]]
+    cat = lg.messages("zh_CN")
+    assert printed[0] == f"{lg.translate('status: succeeded', 'zh_CN')}\n{cat['Alipay']}"
+    assert printed[0] != "status: succeeded\nAlipay"
+    assert printed[1] == lg.translate("yes", "zh_CN") + "\n"

@@ -234,8 +234,8 @@ def require(qid: str, answer: Any) -> None:
     if not feedback.passed:
         points = _lookup(qid).points
         status = _WORDS.get(_lang(), _WORDS["en"])[feedback.status]
-        raise NotPassed(_fill("{qid} has not passed yet ({status}): {earned} of {points} point(s) — read the feedback above",
-                              {"qid": qid, "status": status, "earned": 0, "points": points}))
+        raise NotPassed(_fill("{qid} has not passed yet ({status}): {earned} of {points} point(s) — read the "
+                              "feedback above", {"qid": qid, "status": status, "earned": 0, "points": points}))
 
 
 @dataclass(frozen=True)
