@@ -47,6 +47,8 @@ _missed: ContextVar[list[str] | None] = ContextVar("paylab_missed", default=None
 # a number on its own: not part of a word ("lab0", "pm_000001", "2FA") and not a decimal's tail
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?![\w])")
 _SLOT = re.compile(r"\{(\d+)\}")
+# a slot of a translation: {0}, or {0*10} for the number scaled by a power of ten (see _put_back)
+_SCALED_SLOT = re.compile(r"\{(\d+)(?:\*(10|100|1000|10000))?\}")
 # a word a reader must understand: two or more letters with a lower-case one (CNY, TLS, QR are names)
 _WORD = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
 # one token that is a code name, not a word: payment_intent.created, clearing:CNY, cnnic2016, T+1
@@ -186,7 +188,25 @@ def template(text: str) -> tuple[str, list[str]]:
 
 
 def _put_back(pattern: str, numbers: list[str]) -> str:
-    return _SLOT.sub(lambda m: numbers[int(m.group(1))] if int(m.group(1)) < len(numbers) else m.group(0), pattern)
+    """``pattern`` with its slots filled; ``{0*10}`` puts in the number times 10 (a catalog's way to say
+    "1.4 billion" as "14 亿" and "3 million" as "300 万": Chinese counts in 万 and 亿)."""
+    def slot(m: re.Match) -> str:
+        i = int(m.group(1))
+        if i >= len(numbers):
+            return m.group(0)
+        return _scaled(numbers[i], int(m.group(2))) if m.group(2) else numbers[i]
+
+    return _SCALED_SLOT.sub(slot, pattern)
+
+
+def _scaled(number: str, factor: int) -> str:
+    """``number`` (as printed: "1.36", "12,500") times ``factor``, with as many decimals as it still needs."""
+    from decimal import Decimal
+
+    whole, _, decimals = number.replace(",", "").partition(".")
+    value = Decimal(number.replace(",", "")) * factor
+    places = max(len(decimals) - (len(str(factor)) - 1), 0)
+    return f"{value:{',' if ',' in number else ''}.{places}f}"
 
 
 def translate(text: str, lang: str | None = None) -> str:

@@ -245,3 +245,13 @@ def test_a_chinese_kernel_prints_in_chinese(tmp_path):
     assert printed[0] == f"{lg.translate('status: succeeded', 'zh_CN')}\n{cat['Alipay']}"
     assert printed[0] != "status: succeeded\nAlipay"
     assert printed[1] == lg.translate("yes", "zh_CN") + "\n"
+
+
+def test_a_catalog_can_say_billions_in_yi_and_millions_in_wan(monkeypatch):
+    cat = {"about USD {0} billion in {1} million payments": "约 USD {0*10} 亿，共 {1*100} 万笔",
+           "fine of {money}: {0} million": "罚款 {money}：{0*100} 万"}
+    monkeypatch.setattr(lg, "messages", lambda lang: cat if lang == "zh_CN" else {})
+    said = lg.translate("about USD 1.36 billion in 2,500 million payments", "zh_CN")
+    assert said == "约 USD 13.6 亿，共 250,000 万笔"
+    assert lg.translate("about USD 4 billion in 0.5 million payments", "zh_CN") == "约 USD 40 亿，共 50 万笔"
+    assert lg.fill("fine of {money}: 18.3 million", {"money": "GBP"}, "zh_CN") == "罚款 GBP：1830 万"
