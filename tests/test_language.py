@@ -169,6 +169,8 @@ def test_feedback_in_chinese(zh, monkeypatch):
     with lg.speaking("zh_CN"), pytest.raises(NotPassed) as e:
         require("langtest.q1", 9)
     assert str(e.value) == "langtest.q1 尚未通过（有误）：2 分得 0 分——请看上面的反馈"
+    # Jupyter shows it as one line, not paylab's frames (the feedback box above says what is wrong)
+    assert e.value._render_traceback_() == ["\x1b[31mNotPassed\x1b[39m: " + str(e.value)]
     with pytest.raises(NotPassed, match="has not passed yet"):
         require("langtest.q1", 9)
     with pytest.raises(Exception) as e:
@@ -255,3 +257,4 @@ def test_a_catalog_can_say_billions_in_yi_and_millions_in_wan(monkeypatch):
     assert said == "约 USD 13.6 亿，共 250,000 万笔"
     assert lg.translate("about USD 4 billion in 0.5 million payments", "zh_CN") == "约 USD 40 亿，共 50 万笔"
     assert lg.fill("fine of {money}: 18.3 million", {"money": "GBP"}, "zh_CN") == "罚款 GBP：1830 万"
+

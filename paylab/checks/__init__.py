@@ -208,6 +208,10 @@ def check(qid: str, answer: Any) -> Feedback:
 class NotPassed(AssertionError):
     """Raised by :func:`require` when an answer is wrong or missing, so that the cell fails under a grader."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What Jupyter shows for it: one line, the message, not paylab's frames (the feedback is above)."""
+        return [f"\x1b[31mNotPassed\x1b[39m: {self}"]
+
 
 def _lang() -> str:
     from paylab.language import language
