@@ -248,6 +248,9 @@ def fill(message: str, values: dict[str, Any] | None = None, lang: str | None = 
             missed = _missed.get()
             if missed is not None and message not in missed:
                 missed.append(message)
+    if lang != "en":  # a phrase given as a value ("an amount changed in block 2") is said in lang too
+        values = {k: translate(v, lang) if isinstance(v, str) and " " in v.strip() and f"{{{k}!r" not in message
+                  else v for k, v in values.items()}
     try:
         return text.format(**values)
     except (KeyError, IndexError, ValueError):  # a catalog entry with a wrong field: fall back to the source

@@ -258,3 +258,17 @@ def test_a_catalog_can_say_billions_in_yi_and_millions_in_wan(monkeypatch):
     assert lg.translate("about USD 4 billion in 0.5 million payments", "zh_CN") == "约 USD 40 亿，共 50 万笔"
     assert lg.fill("fine of {money}: 18.3 million", {"money": "GBP"}, "zh_CN") == "罚款 GBP：1830 万"
 
+
+
+def test_a_phrase_given_as_a_value_is_said_in_chinese_too(monkeypatch):
+    cat = {"with {what} your function found nothing": "在“{what}”的情形下，你的函数什么也没找到",
+           "an amount changed in block {0}": "区块 {0} 中的一个金额被改动",
+           "the key {kind!r} is missing": "缺少键 {kind!r}"}
+    monkeypatch.setattr(lg, "messages", lambda lang: cat if lang == "zh_CN" else {})
+    said = lg.fill("with {what} your function found nothing", {"what": "an amount changed in block 2"}, "zh_CN")
+    assert said == "在“区块 2 中的一个金额被改动”的情形下，你的函数什么也没找到"
+    # a value shown as code (!r) or a single name stays as the code has it
+    assert lg.fill("the key {kind!r} is missing", {"kind": "an amount changed in block 2"}, "zh_CN") == \
+        "缺少键 'an amount changed in block 2'"
+    assert lg.fill("with {what} your function found nothing", {"what": "an amount changed in block 2"}, "en") == \
+        "with an amount changed in block 2 your function found nothing"
