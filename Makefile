@@ -78,7 +78,7 @@ test-min: .ci/min-versions.txt pyproject.toml
 # (PAYLAB_OUTPUT_LANGUAGES, see paylab/language.py); needs a CJK font (fonts-noto-cjk)
 outputs: install
 	@$(PY) -c "import sys; from paylab.plots import cjk_fonts; sys.exit(0 if cjk_fonts() else 'make outputs: no CJK font (apt install fonts-noto-cjk): the Chinese figures would show boxes')"
-	ls chapters/*.ipynb labs/*.ipynb | PAYLAB_OUTPUT_LANGUAGES=zh_CN xargs -P 2 -I{} $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --log-level WARN {}
+	ls chapters/*.ipynb labs/*.ipynb | PAYLAB_OUTPUT_LANGUAGES=zh_CN xargs -P 2 -I{} env PAYLAB_PAGE={} $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --log-level WARN {}
 
 release: install
 	$(PY) -m paylab release labs --out dist/student

@@ -28,8 +28,8 @@ from typing import Any
 from paylab.errors import InvalidInput
 
 __all__ = ["LANGUAGES", "CATALOGS", "language", "use_language", "TranslatedStream", "speaking", "output_languages",
-           "messages", "translate", "translate_lines", "translate_html", "translate_output", "needs_translation",
-           "template", "fill", "collecting", "mimebundle", "alternate"]
+           "page", "on_page", "messages", "translate", "translate_lines", "translate_html", "translate_output",
+           "needs_translation", "template", "fill", "collecting", "mimebundle", "alternate"]
 
 #: Languages paylab can speak; English is the source language and has no catalog.
 LANGUAGES = ("en", "zh_CN")
@@ -43,6 +43,10 @@ _ENV_ALSO = "PAYLAB_OUTPUT_LANGUAGES"
 _current: ContextVar[str | None] = ContextVar("paylab_language", default=None)
 _chosen: list[str] = []  # use_language() for the whole kernel (a ContextVar would not reach other cells)
 _missed: ContextVar[list[str] | None] = ContextVar("paylab_missed", default=None)
+_ENV_PAGE = "PAYLAB_PAGE"
+_page: ContextVar[str | None] = ContextVar("paylab_page", default=None)
+_page_chosen: list[str] = []  # use_language(lang, page=...) for the whole kernel
+_PAGE = re.compile(r"[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*")
 
 # a number on its own: not part of a word ("lab0", "pm_000001", "2FA") and not a decimal's tail
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?![\w])")
@@ -71,11 +75,16 @@ def language() -> str:
     return lang if lang in LANGUAGES else "en"
 
 
-def use_language(lang: str) -> None:
+def use_language(lang: str, page: str | None = None) -> None:
     """Make ``lang`` the language of this kernel's figures, tables, feedback and printed lines (a Chinese
-    notebook's first cell). In a Jupyter kernel, what cells print is translated line by line from then on."""
+    notebook's first cell). In a Jupyter kernel, what cells print is translated line by line from then on.
+
+    ``page`` (``"chapters/03_ecommerce_payments"``) names the notebook: its own catalog wins where one
+    short word ("period", "step") is translated differently on different pages."""
     _check(lang)
+    named = [_check_page(page)] if page is not None else []
     _chosen[:] = [lang]
+    _page_chosen[:] = named
     if lang != "en":
         from paylab.plots import cjk_notice
 
@@ -128,6 +137,34 @@ def _translate_printing() -> None:
     shell.events.register("post_execute", stream.flush)
 
 
+def _check_page(page: object) -> str:
+    if not isinstance(page, str) or not _PAGE.fullmatch(page.removesuffix(".ipynb")):
+        raise InvalidInput("page", "a notebook path such as 'chapters/03_ecommerce_payments'",
+                           f"page must name a notebook, not {page!r}")
+    return page.removesuffix(".ipynb")
+
+
+def page() -> str | None:
+    """The notebook outputs are made for now (:func:`on_page`, :func:`use_language`, ``PAYLAB_PAGE``), or None."""
+    chosen = _page.get() or (_page_chosen[-1] if _page_chosen else None) or os.environ.get(_ENV_PAGE)
+    if not chosen:
+        return None
+    try:
+        return _check_page(chosen)
+    except InvalidInput:  # a stray PAYLAB_PAGE: no page, the merged catalogs
+        return None
+
+
+@contextmanager
+def on_page(name: str) -> Iterator[str]:
+    """Within the block, the catalog of notebook ``name`` comes first (the site renders each page so)."""
+    token = _page.set(_check_page(name))
+    try:
+        yield name
+    finally:
+        _page.reset(token)
+
+
 @contextmanager
 def speaking(lang: str) -> Iterator[str]:
     """Within the block, outputs are made in ``lang`` (how an alternate rendering is made)."""
@@ -144,7 +181,7 @@ def output_languages() -> tuple[str, ...]:
     return tuple(lang for lang in wanted if lang in LANGUAGES and lang != language())
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def _load(lang: str, stamp: tuple) -> dict[str, str]:
     from babel.messages.pofile import read_po
 
@@ -158,10 +195,15 @@ def _load(lang: str, stamp: tuple) -> dict[str, str]:
 
 
 def messages(lang: str) -> dict[str, str]:
-    """Every translated message of ``lang``'s runtime catalogs (English: none)."""
+    """Every translated message of ``lang``'s runtime catalogs (English: none); where two catalogs translate
+    one message differently, the current :func:`page`'s own catalog wins."""
     if _check(lang) == "en":
         return {}
     files = sorted((CATALOGS / lang).glob("*.po"))
+    current = page()
+    if current:
+        own = CATALOGS / lang / f"{current.replace('/', '.')}.po"
+        files = [f for f in files if f != own] + ([own] if own in files else [])
     return _load(lang, tuple((str(p), p.stat().st_mtime) for p in files))
 
 

@@ -100,24 +100,32 @@ class SiteRenderer(NbElementRenderer):
             return "en"
         return "zh_CN" if lang.startswith("zh") else "en"
 
+    def _page(self) -> str:
+        try:
+            return self.renderer.document.settings.env.docname
+        except AttributeError:
+            return "index"
+
     def render_mime_type(self, data: MimeData) -> list[nodes.Element]:
         lang = self._lang()
         if lang != "en":
             from dataclasses import replace
 
-            from paylab.language import translate_output
+            from paylab.language import on_page, translate_output
 
-            out = translate_output({"output_type": "display_data", "data": {data.mime_type: data.content},
-                                    "metadata": data.output_metadata}, lang, text=True)
+            with on_page(self._page()):
+                out = translate_output({"output_type": "display_data", "data": {data.mime_type: data.content},
+                                        "metadata": data.output_metadata}, lang, text=True)
             data = replace(data, content=out["data"][data.mime_type], output_metadata=out["metadata"])
         return super().render_mime_type(data)
 
     def render_stdout(self, output, cell_metadata, cell_index, source_line) -> list[nodes.Element]:
         lang = self._lang()
         if lang != "en":
-            from paylab.language import translate_output
+            from paylab.language import on_page, translate_output
 
-            output = translate_output(output, lang, text=True)
+            with on_page(self._page()):
+                output = translate_output(output, lang, text=True)
         return super().render_stdout(output, cell_metadata, cell_index, source_line)
 
     def render_image(self, data: MimeData) -> list[nodes.Element]:

@@ -11,6 +11,7 @@ exactly like the English one. As a Sphinx extension this module adds the languag
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ _EXTENSIONS = {"colon_fence", "dollarmath", "amsmath", "deflist", "substitution"
 
 #: The first code cell of a translated notebook: the kernel draws figures, tables and feedback in ``lang``.
 LANGUAGE_CELL = {"zh_CN": 'from paylab.language import use_language\n\n'
-                          'use_language("{lang}")  # 本笔记本的图表、表格、打印输出和检查反馈都用中文显示'}
+                          '# 本笔记本的图表、表格、打印输出和检查反馈都用中文显示\n'
+                          'use_language("{lang}", page="{page}")'}
 
 
 def _check_lang(lang: str) -> str:
@@ -149,18 +151,20 @@ def translate_notebook(path: str | Path, lang: str = "zh_CN", *, root: Path = RO
     path = Path(path)
     if not path.exists():
         raise NotFound(f"no notebook {path}", field="path")
-    from paylab.language import translate_output
+    from paylab.language import on_page, translate_output
 
-    messages = catalog(_page_of(path, root), lang, root=root)
+    page = _page_of(path, root)
+    messages = catalog(page, lang, root=root)
     nb = nbformat.read(path, as_version=4)
     for cell in _markdown_cells(nb):
         cell.source = translate_markdown(cell.source, messages)[0]
-    for cell in nb.cells:  # figures, tables and feedback as the kernel draws them in ``lang``
-        if cell.cell_type == "code" and cell.get("outputs"):
-            cell.outputs = [nbformat.from_dict(translate_output(o, lang, text=o.get("output_type") == "stream"))
-                            for o in cell.outputs]
+    with on_page(page):
+        for cell in nb.cells:  # figures, tables and feedback as the kernel draws them in ``lang``
+            if cell.cell_type == "code" and cell.get("outputs"):
+                cell.outputs = [nbformat.from_dict(translate_output(o, lang, text=o.get("output_type") == "stream"))
+                                for o in cell.outputs]
     first = next((k for k, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
-    nb.cells.insert(first, nbformat.v4.new_code_cell(LANGUAGE_CELL.get(lang, "").format(lang=lang)))
+    nb.cells.insert(first, nbformat.v4.new_code_cell(LANGUAGE_CELL.get(lang, "").format(lang=lang, page=page)))
     nb.metadata["paylab"] = {**nb.metadata.get("paylab", {}), "language": lang}
     return nb
 
@@ -210,14 +214,18 @@ def untranslated_outputs(path: str | Path, lang: str = "zh_CN") -> list[str]:
     tables and feedback recorded by the kernel (``make outputs``), printed lines and other text."""
     import nbformat
 
-    from paylab.language import alternate, collecting, translate_output
+    from paylab.language import alternate, collecting, on_page, translate_output
 
     path = Path(path)
     if not path.exists():
         raise NotFound(f"no notebook {path}", field="path")
     nb = nbformat.read(path, as_version=4)
     found: list[str] = []
-    with collecting() as missed:
+    try:
+        page = _page_of(path, ROOT)
+    except InvalidInput:  # a notebook outside the book: the merged catalogs
+        page = None
+    with collecting() as missed, (on_page(page) if page else nullcontext()):
         for cell in nb.cells:
             for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
                 rendered = alternate(out, _check_lang(lang))

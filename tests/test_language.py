@@ -272,3 +272,32 @@ def test_a_phrase_given_as_a_value_is_said_in_chinese_too(monkeypatch):
         "缺少键 'an amount changed in block 2'"
     assert lg.fill("with {what} your function found nothing", {"what": "an amount changed in block 2"}, "en") == \
         "with an amount changed in block 2 your function found nothing"
+
+
+def test_a_page_s_own_catalog_wins_where_pages_disagree(tmp_path, monkeypatch):
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+    (tmp_path / "zh_CN").mkdir()
+    (tmp_path / "zh_CN" / "chapters.01_x.po").write_text(head + 'msgid "step"\nmsgstr "步骤号"\n\n'
+                                                         'msgid "yes"\nmsgstr "是"\n', encoding="utf-8")
+    (tmp_path / "zh_CN" / "labs.y.po").write_text(head + 'msgid "step"\nmsgstr "时间步"\n', encoding="utf-8")
+    monkeypatch.setattr(lg, "CATALOGS", tmp_path)
+    monkeypatch.delenv("PAYLAB_PAGE", raising=False)
+    with lg.on_page("chapters/01_x"):
+        assert lg.translate("step", "zh_CN") == "步骤号" and lg.page() == "chapters/01_x"
+    with lg.on_page("labs/y"):
+        assert lg.translate("step", "zh_CN") == "时间步"
+        assert lg.translate("yes", "zh_CN") == "是"  # what the page lacks comes from the other catalogs
+    monkeypatch.setenv("PAYLAB_PAGE", "chapters/01_x.ipynb")  # make outputs names each notebook so
+    assert lg.page() == "chapters/01_x" and lg.translate("step", "zh_CN") == "步骤号"
+    try:
+        lg.use_language("zh_CN", page="labs/y")
+        assert lg.page() == "labs/y" and lg.translate("step", "zh_CN") == "时间步"
+    finally:
+        lg._chosen.clear()
+        lg._page_chosen.clear()
+    for bad in ("../etc/passwd", "", 3):
+        with pytest.raises(InvalidInput, match="page"):
+            lg.use_language("zh_CN", page=bad)
+    lg._chosen.clear()
+    monkeypatch.setenv("PAYLAB_PAGE", "no good/..")
+    assert lg.page() is None

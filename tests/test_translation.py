@@ -75,7 +75,8 @@ def test_a_notebook_keeps_its_code_and_outputs(tmp_path):
     zh = t.translate_notebook(path, root=tmp_path)
     assert zh.cells[0].source == "## 概述"
     # the kernel of a Chinese notebook draws figures, tables and feedback in Chinese: one cell says so
-    assert zh.cells[1].source == t.LANGUAGE_CELL["zh_CN"].format(lang="zh_CN") and not zh.cells[1].outputs
+    assert zh.cells[1].source == t.LANGUAGE_CELL["zh_CN"].format(lang="zh_CN", page="chapters/x")
+    assert 'page="chapters/x"' in zh.cells[1].source and not zh.cells[1].outputs
     assert zh.cells[2].source == "1 + 1" and zh.cells[2].outputs == nb.cells[1].outputs
     assert zh.metadata["paylab"]["language"] == "zh_CN"
     assert t.missing(path, root=tmp_path) == []
