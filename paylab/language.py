@@ -189,21 +189,22 @@ def _load(lang: str, stamp: tuple) -> dict[str, str]:
     for po, _mtime in stamp:
         with open(po, "rb") as fh:
             for m in read_po(fh):
-                if m.id and m.string and not m.fuzzy:
-                    merged[str(m.id)] = str(m.string)
+                if m.id and m.string and not m.fuzzy:  # the first catalog to translate a message wins
+                    merged.setdefault(str(m.id), str(m.string))
     return merged
 
 
 def messages(lang: str) -> dict[str, str]:
     """Every translated message of ``lang``'s runtime catalogs (English: none); where two catalogs translate
-    one message differently, the current :func:`page`'s own catalog wins."""
+    one message differently, the current :func:`page`'s own catalog wins, else the first in name order
+    (chapters before labs), so a lab's word for a column never changes a chapter's table."""
     if _check(lang) == "en":
         return {}
     files = sorted((CATALOGS / lang).glob("*.po"))
     current = page()
     if current:
         own = CATALOGS / lang / f"{current.replace('/', '.')}.po"
-        files = [f for f in files if f != own] + ([own] if own in files else [])
+        files = ([own] if own in files else []) + [f for f in files if f != own]
     return _load(lang, tuple((str(p), p.stat().st_mtime) for p in files))
 
 

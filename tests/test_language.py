@@ -287,6 +287,8 @@ def test_a_page_s_own_catalog_wins_where_pages_disagree(tmp_path, monkeypatch):
     with lg.on_page("labs/y"):
         assert lg.translate("step", "zh_CN") == "时间步"
         assert lg.translate("yes", "zh_CN") == "是"  # what the page lacks comes from the other catalogs
+    with lg.on_page("chapters/02_z"):  # a page of its own with neither: the first catalog (a chapter's) wins
+        assert lg.translate("step", "zh_CN") == "步骤号"
     monkeypatch.setenv("PAYLAB_PAGE", "chapters/01_x.ipynb")  # make outputs names each notebook so
     assert lg.page() == "chapters/01_x" and lg.translate("step", "zh_CN") == "步骤号"
     try:
