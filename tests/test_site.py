@@ -26,7 +26,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from paylab.language import translate
+from paylab.language import on_page, translate
+
+
+def _said_on(page: str, text: str) -> str:
+    """``text`` as the Chinese edition's page ``page`` says it (its own catalog first)."""
+    with on_page(page):
+        return translate(text, "zh_CN")
 
 pytestmark = pytest.mark.browser
 
@@ -178,7 +184,7 @@ def test_page_loads_nothing_from_outside_and_shows_math_and_widgets(guarded, sit
         assert box.is_visible() and box.bounding_box()["height"] > 40, f"{name}: widget {i} is not visible"
         text = box.inner_text()
         # the Chinese edition shows the snapshot as the kernel drew it in Chinese (paylab.language)
-        say = (lambda s: translate(s, "zh_CN")) if name.startswith("zh/") else (lambda s: s)
+        say = (lambda s: _said_on(name.removeprefix("zh/"), s)) if name.startswith("zh/") else (lambda s: s)
         assert say(NOTE) in text, f"{name}: widget {i}: {text[-200:]}"
         labels = [say(label) for label in WIDGET_LABELS.get(stem, ("",))]
         assert any(label in text for label in labels), f"{name}: widget {i}: {text[:200]}"
