@@ -118,6 +118,8 @@ class TranslatedStream:
         self.raw.flush()
 
     def __getattr__(self, name: str) -> Any:  # encoding, isatty, fileno, … of the stream it wraps
+        if name == "raw":  # not set yet (a copy being made): no endless lookup
+            raise AttributeError(name)
         return getattr(self.raw, name)
 
 

@@ -231,6 +231,9 @@ def test_printed_lines_are_translated_when_finished(zh):
     with pytest.raises(InvalidInput, match="text"):
         out.write(b"bytes")
     assert out.getvalue() == raw.getvalue()  # anything else is the wrapped stream's
+    import copy
+
+    assert copy.copy(out).raw is raw  # a copy does not loop looking for its stream
 
 
 def test_a_chinese_kernel_prints_in_chinese(tmp_path):
