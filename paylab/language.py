@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
@@ -158,23 +158,23 @@ def page() -> str | None:
 
 
 @contextmanager
-def on_page(name: str) -> Iterator[str]:
+def _within(var: ContextVar[str | None], value: str, given: str) -> Iterator[str]:
+    """``var`` set to ``value`` inside the block, as it was after; yields ``given`` (what the caller passed)."""
+    token = var.set(value)
+    try:
+        yield given
+    finally:
+        var.reset(token)
+
+
+def on_page(name: str) -> AbstractContextManager[str]:
     """Within the block, the catalog of notebook ``name`` comes first (the site renders each page so)."""
-    token = _page.set(_check_page(name))
-    try:
-        yield name
-    finally:
-        _page.reset(token)
+    return _within(_page, _check_page(name), name)
 
 
-@contextmanager
-def speaking(lang: str) -> Iterator[str]:
+def speaking(lang: str) -> AbstractContextManager[str]:
     """Within the block, outputs are made in ``lang`` (how an alternate rendering is made)."""
-    token = _current.set(_check(lang))
-    try:
-        yield lang
-    finally:
-        _current.reset(token)
+    return _within(_current, _check(lang), lang)
 
 
 def output_languages() -> tuple[str, ...]:
@@ -248,8 +248,9 @@ def _scaled(number: str, factor: int) -> str:
     """``number`` (as printed: "1.36", "12,500") times ``factor``, with as many decimals as it still needs."""
     from decimal import Decimal
 
-    whole, _, decimals = number.replace(",", "").partition(".")
-    value = Decimal(number.replace(",", "")) * factor
+    plain = number.replace(",", "")
+    decimals = plain.partition(".")[2]
+    value = Decimal(plain) * factor
     places = max(len(decimals) - (len(str(factor)) - 1), 0)
     return f"{value:{',' if ',' in number else ''}.{places}f}"
 
@@ -261,19 +262,25 @@ def translate(text: str, lang: str | None = None) -> str:
     lang = language() if lang is None else _check(lang)
     if lang == "en" or not isinstance(text, str) or not needs_translation(text):
         return text
-    cat = messages(lang)
     lead = text[:len(text) - len(text.lstrip())]
     core = text.strip()
-    tail = text[len(lead) + len(core):]
-    if core in cat:
-        return lead + cat[core] + tail
-    pattern, numbers = template(core)
-    if numbers and pattern in cat:
-        return lead + _put_back(cat[pattern], numbers) + tail
+    found = _found(core, lang)
+    return text if found is None else lead + found + text[len(lead) + len(core):]
+
+
+def _found(text: str, lang: str) -> str | None:
+    """``text`` as ``lang``'s catalogs give it, whole or as a template of its numbers; None (and noted for
+    :func:`collecting`) when no catalog has it."""
+    cat = messages(lang)
+    if text in cat:
+        return cat[text]
+    pattern, numbers = template(text)
+    if numbers and pattern in cat:  # "UTF-8 bytes of {order}" is catalogued as "UTF-{0} bytes of {order}"
+        return _put_back(cat[pattern], numbers)
     missed = _missed.get()
-    if missed is not None and core not in missed:
-        missed.append(core)
-    return text
+    if missed is not None and text not in missed:
+        missed.append(text)
+    return None
 
 
 def fill(message: str, values: dict[str, Any] | None = None, lang: str | None = None) -> str:
@@ -283,16 +290,7 @@ def fill(message: str, values: dict[str, Any] | None = None, lang: str | None = 
         return translate(message, lang)
     text = message
     if lang != "en" and needs_translation(message):
-        cat = messages(lang)
-        pattern, numbers = template(message)
-        if message in cat:
-            text = cat[message]
-        elif numbers and pattern in cat:  # "UTF-8 bytes of {order}" is catalogued as "UTF-{0} bytes of {order}"
-            text = _put_back(cat[pattern], numbers)
-        else:
-            missed = _missed.get()
-            if missed is not None and message not in missed:
-                missed.append(message)
+        text = _found(message, lang) or message
     if lang != "en":  # a phrase given as a value ("an amount changed in block 2") is said in lang too
         values = {k: translate(v, lang) if isinstance(v, str) and " " in v.strip() and f"{{{k}!r" not in message
                   else v for k, v in values.items()}
